@@ -158,6 +158,18 @@ public final class ChildJvm implements Closeable {
     }
 
     /**
+     * Asks the process to stop with SIGTERM, as a scheduler or Ctrl-C would: its shutdown hooks run.
+     *
+     * @return the exit code, 143 on Linux unless a hook exits otherwise
+     */
+    public int terminate() {
+        process.destroy();
+        int exitCode = waitForExit(EXIT_TIMEOUT);
+        LOG.info("Terminated {} (pid {}) with SIGTERM, exit code {}", name, pid(), exitCode);
+        return exitCode;
+    }
+
+    /**
      * Stops the process with SIGSTOP. It keeps its sockets open but answers nothing, like a host that
      * hangs or a JVM in a long GC pause. Returns once the kernel reports the process stopped.
      */

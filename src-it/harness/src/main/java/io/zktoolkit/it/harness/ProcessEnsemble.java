@@ -195,6 +195,21 @@ public final class ProcessEnsemble implements Closeable {
     }
 
     /**
+     * Starts every server that is not running, on its old ports and data, and waits for the quorum.
+     * Unlike {@link #restart(int)} one at a time, this brings back an ensemble that lost its majority,
+     * where no single restarted server can serve until the others return.
+     */
+    public void restartAll() {
+        for (EnsembleMember member : members) {
+            if (!member.isRunning()) {
+                member.launch();
+            }
+        }
+        awaitQuorum(START_TIMEOUT);
+        LOG.info("Restarted every stopped server; server {} leads", leaderIndex());
+    }
+
+    /**
      * Tells whether a server's process is alive; a paused server is running.
      *
      * @param index server index, 0-based
