@@ -93,7 +93,7 @@ public interface SettingType<T> {
     /** A duration of at least {@code min}, in the {@link Durations} format. */
     static SettingType<Duration> duration(Duration min) {
         String valid = Durations.VALID + ", at least " + Durations.format(min);
-        return of(valid, s -> {
+        return of("duration, at least " + Durations.format(min), s -> {
             Duration d;
             try {
                 d = Durations.parse(s);
