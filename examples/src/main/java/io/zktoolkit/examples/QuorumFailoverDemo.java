@@ -1,5 +1,6 @@
 package io.zktoolkit.examples;
 
+import io.zktoolkit.config.ServerStatus;
 import io.zktoolkit.config.ToolkitClient;
 import io.zktoolkit.config.embedded.EmbeddedEnsemble;
 import java.io.PrintWriter;

@@ -1,5 +1,6 @@
 package io.zktoolkit.examples;
 
+import io.zktoolkit.config.ServerStatus;
 import io.zktoolkit.config.ToolkitClient;
 import java.io.PrintWriter;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.zktoolkit.config.embedded;
 
+import io.zktoolkit.config.ServerStatus;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,10 +14,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.zookeeper.server.embedded.ExitHandler;
@@ -99,6 +100,9 @@ public final class EmbeddedEnsemble implements Closeable {
             for (ServerSlot slot : servers) {
                 startSlot(slot);
             }
+            if (servers.size() > 1) {
+                awaitServing(servers);
+            }
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -157,6 +161,9 @@ public final class EmbeddedEnsemble implements Closeable {
         ServerSlot slot = slot(index);
         if (slot.server == null) {
             startSlot(slot);
+            if (servers.size() > 1) {
+                awaitServing(List.of(slot));
+            }
             LOG.info("Embedded ZooKeeper server {} restarted on port {}", slot.id, slot.clientPort);
         }
     }
@@ -223,6 +230,37 @@ public final class EmbeddedEnsemble implements Closeable {
                     + (e instanceof TimeoutException ? "it did not start within " + startupTimeout.toMillis() + " ms"
                             : isBindFailure(e) ? "the port is in use (set zk.embedded.port=0 to pick free ports)"
                             : String.valueOf(e)), e);
+        }
+    }
+
+    /**
+     * A standalone server serves as soon as it has started. A quorum server has started once it
+     * listens, but serves only after an election; a client
+     * connecting earlier is dropped and ZooKeeper's client then sleeps up to a second before it
+     * retries. Waiting here makes "started" mean "ready for clients".
+     */
+    private void awaitServing(List<ServerSlot> slots) {
+        long deadline = System.nanoTime() + startupTimeout.toNanos();
+        for (ServerSlot slot : slots) {
+            ServerStatus status = ServerStatus.probe(LOOPBACK + ":" + slot.clientPort, 500);
+            while (!status.serving()) {
+                if (System.nanoTime() > deadline) {
+                    throw new EmbeddedStartException("Embedded ZooKeeper server " + slot.id + " on " + LOOPBACK + ":"
+                            + slot.clientPort + " did not start serving within " + startupTimeout.toMillis()
+                            + " ms (mode: " + status.mode() + ")", null);
+                }
+                sleep(10);
+                status = ServerStatus.probe(LOOPBACK + ":" + slot.clientPort, 500);
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EmbeddedStartException("Interrupted while waiting for the embedded ZooKeeper to serve", e);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.zktoolkit.examples;
+package io.zktoolkit.config;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,10 +7,10 @@ import org.apache.zookeeper.client.FourLetterWordMain;
 
 /**
  * What one ZooKeeper server says about itself through the {@code srvr} four-letter word, which
- * ZooKeeper allows by default.
+ * ZooKeeper allows by default. Used by the status view and to wait for an embedded quorum.
  *
  * @param address host:port
- * @param mode leader, follower, standalone, or {@code unreachable}
+ * @param mode leader, follower, observer, standalone, electing, or {@code unreachable}
  * @param zxid last transaction id, or empty
  * @param connections open client connections, or -1
  */
@@ -22,14 +22,25 @@ public record ServerStatus(String address, String mode, String zxid, int connect
         return !"unreachable".equals(mode);
     }
 
-    /** Asks one server. */
+    /** Whether the server serves clients: it leads, follows or runs standalone (not electing). */
+    public boolean serving() {
+        return mode.equals("leader") || mode.equals("follower") || mode.equals("standalone") || mode.equals("observer");
+    }
+
+    /** Asks one server; a server that does not answer within 2 s is {@code unreachable}. */
     public static ServerStatus probe(String hostPort) {
+        return probe(hostPort, TIMEOUT_MS);
+    }
+
+    /** Asks one server, waiting at most {@code timeoutMs} for its answer. */
+    public static ServerStatus probe(String hostPort, int timeoutMs) {
         int colon = hostPort.lastIndexOf(':');
         String host = colon < 0 ? hostPort : hostPort.substring(0, colon);
         int port = colon < 0 ? 2181 : Integer.parseInt(hostPort.substring(colon + 1));
         try {
-            String reply = FourLetterWordMain.send4LetterWord(host, port, "srvr", false, TIMEOUT_MS);
-            return new ServerStatus(hostPort, field(reply, "Mode").orElse("unknown"), field(reply, "Zxid").orElse(""),
+            String reply = FourLetterWordMain.send4LetterWord(host, port, "srvr", false, timeoutMs);
+            // A server that answers without a Mode line is electing or syncing, not serving.
+            return new ServerStatus(hostPort, field(reply, "Mode").orElse("electing"), field(reply, "Zxid").orElse(""),
                     field(reply, "Connections").map(Integer::parseInt).orElse(-1));
         } catch (Exception e) {
             return new ServerStatus(hostPort, "unreachable", "", -1);

@@ -1,0 +1,69 @@
+package io.zktoolkit.benchmarks;
+
+import java.util.Locale;
+
+/** Renders a {@link RunReport} as a Markdown table for people, with what each side does below it. */
+public final class MarkdownReport {
+    private MarkdownReport() {
+    }
+
+    /** The report as Markdown: an environment line, the table, then each case's two sides. */
+    public static String render(RunReport report) {
+        StringBuilder b = new StringBuilder();
+        b.append("Run ").append(report.timestamp()).append(" · Java ").append(report.javaVersion())
+                .append(" · ").append(report.availableProcessors()).append(" processors · ").append(report.os())
+                .append("\n\n");
+        b.append("| Case | Unit | Toolkit median (p10–p90) | Baseline median (p10–p90) | Toolkit / baseline "
+                + "| Verdict | Trials per side | Retries (toolkit / baseline) |\n");
+        b.append("|---|---|---|---|---|---|---|---|\n");
+        for (CaseResult r : report.results()) {
+            b.append(row(r)).append('\n');
+        }
+        b.append('\n');
+        for (CaseResult r : report.results()) {
+            if (r.completed()) {
+                b.append("- **").append(cell(r.name())).append("**\n")
+                        .append("  - toolkit: ").append(r.toolkit().description()).append('\n')
+                        .append("  - baseline: ").append(r.baseline().description()).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    private static String row(CaseResult r) {
+        String unit = cell(r.unit()) + ", " + r.direction().label();
+        String trials = r.trials() + " (+" + r.warmups() + " warmup)";
+        if (!r.completed()) {
+            return "| " + cell(r.name()) + " | " + unit + " | – | – | – | failed: " + cell(r.error()) + " | "
+                    + trials + " | – |";
+        }
+        return "| " + cell(r.name()) + " | " + unit + " | " + spread(r.toolkit().summary()) + " | "
+                + spread(r.baseline().summary()) + " | " + String.format(Locale.ROOT, "%.2f", r.ratio().orElseThrow())
+                + " | " + verdict(r) + " | " + trials + " | " + r.toolkit().retries() + " / " + r.baseline().retries()
+                + " |";
+    }
+
+    private static String verdict(CaseResult r) {
+        String verdict = switch (r.verdict().orElseThrow()) {
+            case BETTER -> "toolkit better";
+            case WORSE -> "toolkit worse";
+            case EQUAL -> "equal";
+        };
+        return r.rangesOverlap() ? verdict + " (p10–p90 ranges overlap)" : verdict;
+    }
+
+    private static String spread(SampleSummary s) {
+        return value(s.median()) + " (" + value(s.p10()) + "–" + value(s.p90()) + ")";
+    }
+
+    /** Three significant digits or so: the noise on a shared machine makes more digits fiction. */
+    static String value(double v) {
+        double abs = Math.abs(v);
+        String pattern = abs >= 100 ? "%.0f" : abs >= 10 ? "%.1f" : "%.2f";
+        return String.format(Locale.ROOT, pattern, v);
+    }
+
+    private static String cell(String text) {
+        return text.replace("|", "\\|").replace("\n", " ");
+    }
+}
