@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 /** {@code zktoolkit demo}: work on an embedded quorum goes on while its leader dies and comes back. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Start an embedded 3-server ZooKeeper quorum, run a writer against it, stop the leader "
-                + "mid-run and restart it, then check that every write landed exactly once.",
+                + "mid-run and restart it, then check that writes went on while it was down and that every "
+                + "write landed exactly once.",
                 "Reads the bundled demo.properties unless --config is given."})
 final class DemoCommand implements Callable<Integer> {
     @Mixin
@@ -26,13 +27,13 @@ final class DemoCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--duration", paramLabel = "TIME", defaultValue = "8s",
+    @Option(names = "--duration", paramLabel = "TIME", defaultValue = "10s",
             description = "How long the writer runs (default: ${DEFAULT-VALUE}).", converter = DurationConverter.class)
     private Duration duration;
     @Option(names = "--stop-at", paramLabel = "TIME", defaultValue = "2s",
             description = "When the leader is stopped (default: ${DEFAULT-VALUE}).", converter = DurationConverter.class)
     private Duration stopAt;
-    @Option(names = "--restart-at", paramLabel = "TIME", defaultValue = "5s",
+    @Option(names = "--restart-at", paramLabel = "TIME", defaultValue = "7s",
             description = "When it is restarted (default: ${DEFAULT-VALUE}).", converter = DurationConverter.class)
     private Duration restartAt;
 
@@ -56,7 +57,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println();
             QuorumFailoverDemo.summary(result).forEach(out::println);
             out.flush();
-            return result.exactlyOnce() && result.landed() > 0 ? ExitCodes.OK : ExitCodes.FAILED;
+            return result.succeeded() ? ExitCodes.OK : ExitCodes.FAILED;
         }
     }
 }

@@ -98,13 +98,14 @@ class ZkToolkitLauncherTest {
 
     @Test
     void demoSurvivesTheLeaderStopWithEveryWriteOnce() {
-        Run r = run("demo", "--duration", "5s", "--stop-at", "1s", "--restart-at", "3s");
+        Run r = run("demo", "--duration", "8s", "--stop-at", "1s", "--restart-at", "6s");
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.OK);
         assertThat(r.out())
                 .contains("Embedded quorum up at")
                 .containsPattern("stopped leader server-\\d")
                 .containsPattern("restarted server-\\d")
                 .contains("every write exactly once")
+                .containsPattern("While leader down: +[1-9]\\d* writes landed")
                 .containsPattern("Leader: +server-\\d stopped, server-\\d leads now");
     }
 
