@@ -90,6 +90,75 @@ public interface SettingType<T> {
         });
     }
 
+    /** A whole number within {@code [min, max]}, as a long. */
+    static SettingType<Long> longInteger(long min, long max) {
+        String valid = "a whole number from " + min + " to " + max;
+        return of(valid, s -> {
+            long value;
+            try {
+                value = Long.parseLong(s.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("expected " + valid);
+            }
+            if (value < min || value > max) {
+                throw new IllegalArgumentException("expected " + valid);
+            }
+            return value;
+        });
+    }
+
+    /** A finite decimal number within {@code [min, max]}. */
+    static SettingType<Double> decimal(double min, double max) {
+        String valid = "a number from " + min + " to " + max;
+        return of(valid, s -> {
+            double value;
+            try {
+                value = Double.parseDouble(s.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("expected " + valid);
+            }
+            if (!Double.isFinite(value) || value < min || value > max) {
+                throw new IllegalArgumentException("expected " + valid);
+            }
+            return value;
+        });
+    }
+
+    /** A size in bytes within {@code [min, max]}, in the {@link Sizes} format. */
+    static SettingType<Long> size(long min, long max) {
+        String valid = Sizes.VALID + ", from " + min + " to " + max + " bytes";
+        return of("size, " + min + " to " + max + " bytes", s -> {
+            long value;
+            try {
+                value = Sizes.parse(s);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("expected " + valid);
+            }
+            if (value < min || value > max) {
+                throw new IllegalArgumentException("expected " + valid);
+            }
+            return value;
+        });
+    }
+
+    /** A comma-separated list; items are trimmed and empty items dropped. */
+    static SettingType<java.util.List<String>> list() {
+        return of("a comma-separated list", s -> java.util.Arrays.stream(s.split(","))
+                .map(String::trim).filter(item -> !item.isEmpty()).toList());
+    }
+
+    /** Text matching a regular expression as a whole. */
+    static SettingType<String> matching(String regex) {
+        java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(regex);
+        String valid = "text matching " + regex;
+        return of(valid, s -> {
+            if (!pattern.matcher(s.trim()).matches()) {
+                throw new IllegalArgumentException("expected " + valid);
+            }
+            return s.trim();
+        });
+    }
+
     /** A duration of at least {@code min}, in the {@link Durations} format. */
     static SettingType<Duration> duration(Duration min) {
         String valid = Durations.VALID + ", at least " + Durations.format(min);

@@ -1,0 +1,459 @@
+package io.zktoolkit.config.live;
+
+import io.zktoolkit.config.ToolkitClient;
+import io.zktoolkit.config.settings.PropertiesFile;
+import io.zktoolkit.config.settings.Secret;
+import io.zktoolkit.config.settings.SettingsException.Problem;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.curator.utils.ZKPaths;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * Configuration sets in ZooKeeper: named maps of keys to values, published as whole versions.
+ *
+ * <p>Layout below the store's root (default {@code /config}, inside the client's namespace):
+ * {@code sets/<name>} holds the current version; {@code history/<name>/v-<version>} keeps the
+ * last {@link Builder#historySize(int) N} versions. A publish is one ZooKeeper transaction that
+ * checks the version the writer read, writes the new version, records it in the history and
+ * prunes the oldest: a reader sees either the whole old or the whole new version, and a
+ * concurrent writer gets a {@link ConfigConflictException} with nothing written.
+ *
+ * <p>Reads here go to ZooKeeper; for reads without a round trip that follow every change, use
+ * {@link #watch(String)}.
+ */
+public final class ConfigStore {
+    /** How {@link #importProperties} treats a set that already exists. */
+    public enum ImportMode {
+        /** Create the set only if it does not exist yet; otherwise fail and write nothing. */
+        IF_ABSENT,
+        /** Replace the set's content with the file's, as a new version. */
+        REPLACE
+    }
+
+    private static final int REQUEST_OVERHEAD = 16 * 1024;
+
+    private final CuratorFramework curator;
+    private final String root;
+    private final int historySize;
+    private final String author;
+    private final SecretCodec codec;
+    private final Map<String, ConfigSchema> schemas;
+    private final int maxSnapshotBytes;
+    private final Clock clock;
+
+    private ConfigStore(Builder b) {
+        this.curator = b.curator;
+        this.root = b.root;
+        this.historySize = b.historySize;
+        this.author = b.author;
+        this.codec = b.codec;
+        this.schemas = Map.copyOf(b.schemas);
+        this.maxSnapshotBytes = b.maxSnapshotBytes;
+        this.clock = b.clock;
+    }
+
+    /** A builder for a store on a connected toolkit client. */
+    public static Builder builder(ToolkitClient client) {
+        return new Builder(client.curator());
+    }
+
+    /** A builder for a store on any connected Curator client. */
+    public static Builder builder(CuratorFramework curator) {
+        return new Builder(curator);
+    }
+
+    /** ZooKeeper's request size limit as this JVM's client sees it ({@code jute.maxbuffer}). */
+    static int juteMaxBuffer() {
+        return Integer.getInteger("jute.maxbuffer", 0xfffff);
+    }
+
+    /** The current version of a set, or {@link ConfigSnapshot#absent} when it was never published. */
+    public ConfigSnapshot read(String set) {
+        return readWithStat(ConfigSetName.of(set)).snapshot();
+    }
+
+    /**
+     * Publishes an update if the set is still at the version the update was based on.
+     *
+     * @return the new version
+     * @throws ConfigConflictException when another writer published first; nothing is written
+     * @throws ConfigValidationException when the result breaks the set's schema; nothing is written
+     * @throws ConfigTooLargeException when the version would not fit in one request; nothing is written
+     */
+    public ConfigSnapshot publish(ConfigUpdate update) {
+        ConfigSetName name = update.base().name();
+        Current current = readWithStat(name);
+        if (current.snapshot().version() != update.base().version()) {
+            throw new ConfigConflictException(name, update.base().version(), current.snapshot());
+        }
+        ConfigSnapshot next = apply(update, current.snapshot());
+        write(current, next);
+        return next;
+    }
+
+    /** Every kept version of a set, newest first. */
+    public List<ConfigSnapshot> history(String set) {
+        ConfigSetName name = ConfigSetName.of(set);
+        List<ConfigSnapshot> versions = new ArrayList<>();
+        for (String child : historyChildren(name)) {
+            byte[] data = call(() -> curator.getData().forPath(historyPath(name, child)), name);
+            versions.add(SnapshotFormat.decode(name, historyPath(name, child), data));
+        }
+        versions.sort(Comparator.comparingLong(ConfigSnapshot::version).reversed());
+        return versions;
+    }
+
+    /**
+     * Publishes the content of a kept version as a new version; history is never rewritten.
+     *
+     * @param expectedCurrentVersion the version the caller saw as current, for compare-and-set
+     * @throws ConfigValueException when that version is no longer kept
+     */
+    public ConfigSnapshot rollback(String set, long toVersion, long expectedCurrentVersion) {
+        ConfigSetName name = ConfigSetName.of(set);
+        ConfigSnapshot target = readVersion(name, toVersion);
+        Current current = readWithStat(name);
+        if (current.snapshot().version() != expectedCurrentVersion) {
+            throw new ConfigConflictException(name, expectedCurrentVersion, current.snapshot());
+        }
+        ConfigSnapshot next = new ConfigSnapshot(name, current.snapshot().version() + 1, target.entries(),
+                target.secretKeys(), author, clock.instant(), "rollback to v" + toVersion);
+        checkSchema(name, next.entries());
+        write(current, next);
+        return next;
+    }
+
+    /** One kept version of a set. */
+    public ConfigSnapshot readVersion(ConfigSetName name, long version) {
+        String path = historyPath(name, versionNode(version));
+        try {
+            return SnapshotFormat.decode(name, path, curator.getData().forPath(path));
+        } catch (KeeperException.NoNodeException e) {
+            throw new ConfigValueException("Version " + version + " of configuration set " + name
+                    + " is not kept (the store keeps the last " + historySize + "); see history()");
+        } catch (Exception e) {
+            throw failure(name, e);
+        }
+    }
+
+    /**
+     * Imports a properties file as a new version. Keys the schema or the current version marks
+     * secret are encrypted; a secret written as the mask {@code ******} (as {@link #exportProperties}
+     * writes it) keeps its current value.
+     */
+    public ConfigSnapshot importProperties(String set, Path file, ImportMode mode) {
+        ConfigSetName name = ConfigSetName.of(set);
+        Map<String, String> entries = PropertiesFile.read(file);
+        ConfigSnapshot current = read(set);
+        if (mode == ImportMode.IF_ABSENT && current.exists()) {
+            throw new ConfigConflictException(name, 0, current);
+        }
+        ConfigUpdate update = ConfigUpdate.replacing(current).comment("import " + file.toAbsolutePath());
+        entries.forEach((key, value) -> {
+            if (Secret.mask().equals(value) && current.isSecret(key)) {
+                update.keep(key);
+            } else {
+                update.set(key, value);
+            }
+        });
+        return publish(update);
+    }
+
+    /**
+     * Writes the current version as a properties file: keys sorted, UTF-8, secrets masked, so the
+     * same version always gives the same bytes.
+     */
+    public void exportProperties(String set, Path file) {
+        try {
+            Files.writeString(file, PropertiesExport.of(read(set)), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write " + file.toAbsolutePath(), e);
+        }
+    }
+
+    /** A live, watched view of a set; call {@link LiveConfig#start()} before use. */
+    public LiveConfig watch(String set) {
+        return new LiveConfig(this, ConfigSetName.of(set));
+    }
+
+    CuratorFramework curator() {
+        return curator;
+    }
+
+    String setPath(ConfigSetName name) {
+        return ZKPaths.makePath(root, "sets/" + name.value());
+    }
+
+    String historyDir(ConfigSetName name) {
+        return ZKPaths.makePath(root, "history/" + name.value());
+    }
+
+    /** Kept versions of a set between {@code from} and {@code to} inclusive, skipping those no longer kept. */
+    Map<Long, ConfigSnapshot> keptVersions(ConfigSetName name, long from, long to) {
+        Map<Long, ConfigSnapshot> found = new HashMap<>();
+        for (long v = from; v <= to; v++) {
+            String path = historyPath(name, versionNode(v));
+            try {
+                found.put(v, SnapshotFormat.decode(name, path, curator.getData().forPath(path)));
+            } catch (KeeperException.NoNodeException pruned) {
+                // older than the history keeps
+            } catch (Exception e) {
+                throw failure(name, e);
+            }
+        }
+        return found;
+    }
+
+    /** Decodes a set node's data; an empty node is an intermediate path of a deeper set name, not a set. */
+    ConfigSnapshot decodeSet(ConfigSetName name, byte[] data) {
+        return data == null || data.length == 0 ? ConfigSnapshot.absent(name)
+                : SnapshotFormat.decode(name, setPath(name), data);
+    }
+
+    private ConfigSnapshot apply(ConfigUpdate update, ConfigSnapshot current) {
+        ConfigSetName name = current.name();
+        ConfigSchema schema = schemas.get(name.value());
+        Map<String, String> entries = new TreeMap<>(update.replaceAll() ? Map.of() : current.entries());
+        SortedSet<String> secrets = new TreeSet<>(update.replaceAll() ? new TreeSet<>() : current.secretKeys());
+        update.removes().forEach(k -> {
+            entries.remove(k);
+            secrets.remove(k);
+        });
+        update.keeps().stream().filter(k -> current.find(k).isPresent()).forEach(k -> {
+            entries.put(k, current.entries().get(k));
+            if (current.isSecret(k)) {
+                secrets.add(k);
+            }
+        });
+        Map<String, String> plainForCheck = new TreeMap<>(entries);
+        update.sets().forEach((k, v) -> {
+            boolean secret = current.isSecret(k) || (schema != null && schema.secretKeys().contains(k));
+            plainForCheck.put(k, v);
+            entries.put(k, secret ? encrypt(name, k, v) : v);
+            if (secret) {
+                secrets.add(k);
+            } else {
+                secrets.remove(k);
+            }
+        });
+        update.secretSets().forEach((k, v) -> {
+            plainForCheck.put(k, v.reveal());
+            entries.put(k, encrypt(name, k, v.reveal()));
+            secrets.add(k);
+        });
+        checkSchema(name, plainForCheck);
+        return new ConfigSnapshot(name, current.version() + 1, entries, secrets, author, clock.instant(), update.comment());
+    }
+
+    private void checkSchema(ConfigSetName name, Map<String, String> entries) {
+        ConfigSchema schema = schemas.get(name.value());
+        if (schema == null) {
+            return;
+        }
+        List<Problem> problems = schema.check(entries);
+        if (!problems.isEmpty()) {
+            throw new ConfigValidationException(name, problems);
+        }
+    }
+
+    private String encrypt(ConfigSetName name, String key, String plain) {
+        if (codec == null) {
+            throw new ConfigValueException("Key '" + key + "' of configuration set " + name
+                    + " is secret, but this store has no secret key; build it with secretCodec(SecretCodec.fromKeyFile(...))");
+        }
+        return codec.encrypt(name, key, plain);
+    }
+
+    private void write(Current current, ConfigSnapshot next) {
+        ConfigSetName name = next.name();
+        byte[] data = SnapshotFormat.encode(next);
+        if (data.length > maxSnapshotBytes) {
+            throw new ConfigTooLargeException(name, data.length, maxSnapshotBytes);
+        }
+        try {
+            ensureParents(name);
+            List<CuratorOp> ops = new ArrayList<>();
+            String setPath = setPath(name);
+            if (current.stat() == null) {
+                ops.add(curator.transactionOp().create().forPath(setPath, data));
+            } else {
+                ops.add(curator.transactionOp().setData().withVersion(current.stat().getVersion()).forPath(setPath, data));
+            }
+            ops.add(curator.transactionOp().create().forPath(historyPath(name, versionNode(next.version())), data));
+            List<String> kept = historyChildren(name);
+            for (int i = 0; i <= kept.size() - historySize; i++) {
+                ops.add(curator.transactionOp().delete().forPath(historyPath(name, kept.get(i))));
+            }
+            curator.transaction().forOperations(ops);
+        } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException e) {
+            throw new ConfigConflictException(name, current.snapshot().version(), readWithStat(name).snapshot());
+        } catch (Exception e) {
+            throw failure(name, e);
+        }
+    }
+
+    private void ensureParents(ConfigSetName name) throws Exception {
+        for (String dir : List.of(ZKPaths.getPathAndNode(setPath(name)).getPath(), historyDir(name))) {
+            if (curator.checkExists().forPath(dir) == null) {
+                try {
+                    curator.create().creatingParentsIfNeeded().forPath(dir, new byte[0]);
+                } catch (KeeperException.NodeExistsException raced) {
+                    // another writer made it first
+                }
+            }
+        }
+    }
+
+    private Current readWithStat(ConfigSetName name) {
+        Stat stat = new Stat();
+        try {
+            byte[] data = curator.getData().storingStatIn(stat).forPath(setPath(name));
+            return new Current(decodeSet(name, data), stat);
+        } catch (KeeperException.NoNodeException e) {
+            return new Current(ConfigSnapshot.absent(name), null);
+        } catch (CorruptConfigException e) {
+            throw e;
+        } catch (Exception e) {
+            throw failure(name, e);
+        }
+    }
+
+    private List<String> historyChildren(ConfigSetName name) {
+        try {
+            List<String> children = new ArrayList<>(curator.getChildren().forPath(historyDir(name)));
+            children.removeIf(c -> !c.startsWith("v-"));
+            children.sort(null);
+            return children;
+        } catch (KeeperException.NoNodeException e) {
+            return List.of();
+        } catch (Exception e) {
+            throw failure(name, e);
+        }
+    }
+
+    private String historyPath(ConfigSetName name, String child) {
+        return ZKPaths.makePath(historyDir(name), child);
+    }
+
+    private static String versionNode(long version) {
+        return String.format("v-%019d", version);
+    }
+
+    private <T> T call(java.util.concurrent.Callable<T> op, ConfigSetName name) {
+        try {
+            return op.call();
+        } catch (Exception e) {
+            throw failure(name, e);
+        }
+    }
+
+    private RuntimeException failure(ConfigSetName name, Exception e) {
+        if (e instanceof RuntimeException r) {
+            return r;
+        }
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        return new ConfigStoreException("ZooKeeper operation on configuration set " + name + " at "
+                + curator.getZookeeperClient().getCurrentConnectionString() + " failed: " + e, e);
+    }
+
+    /** The current version and the znode stat it was read with, for compare-and-set. */
+    private record Current(ConfigSnapshot snapshot, Stat stat) {
+    }
+
+    /** Options for a store. */
+    public static final class Builder {
+        private final CuratorFramework curator;
+        private String root = "/config";
+        private int historySize = 20;
+        private String author = defaultAuthor();
+        private SecretCodec codec;
+        private final Map<String, ConfigSchema> schemas = new HashMap<>();
+        private int maxSnapshotBytes = (juteMaxBuffer() - REQUEST_OVERHEAD) / 2;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(CuratorFramework curator) {
+            this.curator = Objects.requireNonNull(curator, "curator");
+        }
+
+        /** The znode under which sets and history live (inside the client's namespace). */
+        public Builder root(String root) {
+            org.apache.zookeeper.common.PathUtils.validatePath(root);
+            this.root = root;
+            return this;
+        }
+
+        /** How many versions each set keeps for history and rollback, at least 1 (default 20). */
+        public Builder historySize(int versions) {
+            if (versions < 1) {
+                throw new IllegalArgumentException("historySize must be at least 1, got " + versions);
+            }
+            this.historySize = versions;
+            return this;
+        }
+
+        /** Who this store's writes are recorded as (default {@code user@host}). */
+        public Builder author(String author) {
+            this.author = Objects.requireNonNull(author, "author");
+            return this;
+        }
+
+        /** The key for secret values; without one, publishing a secret fails and secrets cannot be read. */
+        public Builder secretCodec(SecretCodec codec) {
+            this.codec = codec;
+            return this;
+        }
+
+        /** Declares the schema every update of {@code set} must pass. */
+        public Builder schema(String set, ConfigSchema schema) {
+            this.schemas.put(ConfigSetName.of(set).value(), Objects.requireNonNull(schema, "schema"));
+            return this;
+        }
+
+        /** Largest encoded version accepted (default: half of jute.maxbuffer, less request overhead). */
+        public Builder maxSnapshotBytes(int bytes) {
+            this.maxSnapshotBytes = bytes;
+            return this;
+        }
+
+        /** The clock for publish times (tests). */
+        Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** The store. */
+        public ConfigStore build() {
+            return new ConfigStore(this);
+        }
+
+        private static String defaultAuthor() {
+            String host;
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                host = "unknown-host";
+            }
+            return System.getProperty("user.name", "unknown") + "@" + host;
+        }
+    }
+}
