@@ -168,10 +168,14 @@ public final class ConfigStore {
         }
         ConfigUpdate update = ConfigUpdate.replacing(current).comment("import " + file.toAbsolutePath());
         entries.forEach((key, value) -> {
-            if (Secret.mask().equals(value) && current.isSecret(key)) {
+            if (!Secret.mask().equals(value)) {
+                update.set(key, value);
+            } else if (current.isSecret(key)) {
                 update.keep(key);
             } else {
-                update.set(key, value);
+                throw new ConfigValueException("Key '" + key + "' in " + file.toAbsolutePath() + " holds the mask "
+                        + Secret.mask() + " of an exported secret, but configuration set " + name
+                        + " has no stored secret to keep; write the real value in the file. Nothing was written");
             }
         });
         return publish(update);
