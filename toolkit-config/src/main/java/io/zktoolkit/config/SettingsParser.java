@@ -1,11 +1,11 @@
 package io.zktoolkit.config;
 
 import io.zktoolkit.config.settings.Interpolator;
+import io.zktoolkit.config.settings.KeySuggestions;
 import io.zktoolkit.config.settings.SettingKey;
 import io.zktoolkit.config.settings.SettingsException;
 import io.zktoolkit.config.settings.SettingsException.Problem;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,18 +50,9 @@ final class SettingsParser {
     }
 
     static String unknownKeyMessage(String name) {
-        // A truncated line is a prefix of the key it was meant to be; a typo is a few edits away.
-        Optional<SettingKey<?>> completion = ToolkitKeys.ALL.stream().filter(k -> k.name().startsWith(name)).findFirst();
-        if (completion.isPresent()) {
-            return "unknown key; did you mean " + completion.get().name() + "?";
-        }
-        SettingKey<?> nearest = ToolkitKeys.ALL.stream()
-                .min(Comparator.comparingInt(k -> EditDistance.between(k.name(), name)))
-                .orElseThrow();
-        if (EditDistance.between(nearest.name(), name) <= Math.max(3, name.length() / 4)) {
-            return "unknown key; did you mean " + nearest.name() + "?";
-        }
-        return "unknown key; valid " + ToolkitKeys.PREFIX + "* keys are "
-                + ToolkitKeys.ALL.stream().map(SettingKey::name).toList();
+        List<String> valid = ToolkitKeys.ALL.stream().map(SettingKey::name).toList();
+        return KeySuggestions.nearest(name, valid)
+                .map(k -> "unknown key; did you mean " + k + "?")
+                .orElse("unknown key; valid " + ToolkitKeys.PREFIX + "* keys are " + valid);
     }
 }

@@ -87,6 +87,11 @@ public final class ConfigSnapshot implements ConfigView {
     }
 
     @Override
+    public SortedSet<String> keys() {
+        return Collections.unmodifiableSortedSet(new TreeSet<>(entries.keySet()));
+    }
+
+    @Override
     public String describeSource() {
         return "configuration set " + name + " v" + version;
     }
@@ -96,11 +101,7 @@ public final class ConfigSnapshot implements ConfigView {
         return secretKeys.contains(key);
     }
 
-    /**
-     * The plain value of a secret key.
-     *
-     * @throws ConfigValueException when the key is absent or not secret, or the codec's key is wrong
-     */
+    @Override
     public Secret secret(String key, SecretCodec codec) {
         String stored = entries.get(key);
         if (stored == null) {

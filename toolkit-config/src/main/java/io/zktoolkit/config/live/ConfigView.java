@@ -15,6 +15,16 @@ public interface ConfigView {
     /** The raw stored text of a key, if present. Secret keys yield their ciphertext. */
     Optional<String> find(String key);
 
+    /** Every key present, sorted. */
+    java.util.SortedSet<String> keys();
+
+    /**
+     * The plain value of a secret key.
+     *
+     * @throws ConfigValueException when the key is absent or not secret, or the codec's key is wrong
+     */
+    io.zktoolkit.config.settings.Secret secret(String key, SecretCodec codec);
+
     /** Where values come from, for error messages, for example "jobs/daily-orders v7". */
     String describeSource();
 

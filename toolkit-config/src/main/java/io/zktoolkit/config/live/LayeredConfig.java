@@ -37,6 +37,19 @@ public final class LayeredConfig implements ConfigView {
     }
 
     @Override
+    public java.util.SortedSet<String> keys() {
+        java.util.SortedSet<String> all = new java.util.TreeSet<>();
+        layers.forEach(layer -> all.addAll(layer.get().keys()));
+        return all;
+    }
+
+    @Override
+    public io.zktoolkit.config.settings.Secret secret(String key, SecretCodec codec) {
+        return owner(key).orElseThrow(() -> new ConfigValueException("Key '" + key + "' is missing from " + describeSource()))
+                .secret(key, codec);
+    }
+
+    @Override
     public boolean isSecret(String key) {
         return owner(key).map(v -> v.isSecret(key)).orElse(false);
     }

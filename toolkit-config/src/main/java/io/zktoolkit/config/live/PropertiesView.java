@@ -4,7 +4,10 @@ import io.zktoolkit.config.settings.PropertiesFile;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import io.zktoolkit.config.settings.Secret;
 
 /** A local properties file as the lowest layer of a {@link LayeredConfig}. */
 public final class PropertiesView implements ConfigView {
@@ -34,6 +37,17 @@ public final class PropertiesView implements ConfigView {
     @Override
     public String describeSource() {
         return source;
+    }
+
+    @Override
+    public SortedSet<String> keys() {
+        return new TreeSet<>(entries.keySet());
+    }
+
+    @Override
+    public Secret secret(String key, SecretCodec codec) {
+        throw new ConfigValueException("Key '" + key + "' in " + source
+                + " is a plain local file entry; secrets live in a configuration set, encrypted");
     }
 
     @Override
