@@ -15,6 +15,26 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LiveConfigSmokeTest {
     @Test
+    void aWatchStartedBeforeTheSetExistsSeesItsFirstVersion() throws Exception {
+        try (ToolkitClient zk = ToolkitClient.open(ToolkitSettings.defaults())) {
+            ConfigStore store = ConfigStore.builder(zk).build();
+            List<ConfigChange> seen = new CopyOnWriteArrayList<>();
+            try (LiveConfig live = store.watch("jobs/not-yet")) {
+                live.addListener(seen::add);
+                live.start();
+                assertThat(live.snapshot().exists()).isFalse();
+                assertThat(live.snapshot().getInt("k", 5)).isEqualTo(5);
+                store.publish(ConfigUpdate.on(store.read("jobs/not-yet")).set("k", "1"));
+                ConfigStoreTest.awaitVersion(live, 1);
+                Thread.sleep(100);
+                assertThat(seen).hasSize(1);
+                assertThat(seen.get(0).previous().exists()).isFalse();
+                assertThat(seen.get(0).changedKeys()).containsExactly("k");
+            }
+        }
+    }
+
+    @Test
     void publishWatchAndConflict() throws Exception {
         try (ToolkitClient zk = ToolkitClient.open(ToolkitSettings.defaults())) {
             ConfigStore store = ConfigStore.builder(zk).author("tester").build();
