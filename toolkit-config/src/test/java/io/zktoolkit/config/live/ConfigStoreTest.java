@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-/** The configuration store against a real (embedded) ZooKeeper server. */
+/** The configuration store against a real 3-server ZooKeeper quorum (embedded in this JVM). */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ConfigStoreTest {
     private static final AtomicInteger SETS = new AtomicInteger();
@@ -38,7 +38,7 @@ class ConfigStoreTest {
 
     @BeforeAll
     static void connect() {
-        zk = ToolkitClient.open(ToolkitSettings.defaults());
+        zk = ToolkitClient.open(ToolkitSettings.builder().set(io.zktoolkit.config.ToolkitKeys.EMBEDDED_SERVERS, 3).build());
     }
 
     @AfterAll
