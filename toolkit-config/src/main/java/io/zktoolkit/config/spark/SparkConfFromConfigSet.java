@@ -74,9 +74,9 @@ public final class SparkConfFromConfigSet {
         List<String> secret = spark.keySet().stream().filter(set::isSecret).toList();
         if (!secret.isEmpty()) {
             throw new ConfigValueException("Secret key(s) " + String.join(", ", secret) + " in " + set.describeSource()
-                    + " cannot go into a SparkConf: its values are shown in the Spark UI, the event log and"
-                    + " executor command lines. Keep the secret under a key outside spark.* and read it in"
-                    + " the driver with ConfigSnapshot.secret(key, codec)");
+                    + " cannot go into a SparkConf: its values show up in the Spark UI and the event log (Spark"
+                    + " masks only key names matching spark.redaction.regex). Keep the secret under a key outside"
+                    + " spark.* and read it in the driver with ConfigSnapshot.secret(key, codec)");
         }
         List<String> kept = new ArrayList<>();
         List<String> replaced = new ArrayList<>();

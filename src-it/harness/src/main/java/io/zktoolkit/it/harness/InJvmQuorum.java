@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
+import org.apache.zookeeper.util.ServiceUtils;
 import org.apache.curator.test.TestingZooKeeperServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +54,9 @@ public final class InJvmQuorum implements Closeable {
      * @throws IllegalStateException if the quorum cannot be started
      */
     public static InJvmQuorum start(int servers) {
+        // A quorum peer that cannot bind its election port asks ZooKeeper to exit the JVM, which
+        // here is the test JVM: Surefire then reports a crashed fork instead of a failed start.
+        ServiceUtils.setSystemExitProcedure(ServiceUtils.LOG_ONLY);
         if (servers < 1) {
             throw new IllegalArgumentException("servers must be at least 1, was " + servers);
         }
