@@ -11,6 +11,9 @@ public final class BenchmarkCatalog {
     public static List<BenchmarkCase> all() {
         return List.of(
                 new EmbeddedConnectCase(),
-                new EmbeddedQuorumConnectCase());
+                new EmbeddedQuorumConnectCase(),
+                PublishToListenersCase.standard(50),
+                PublishToListenersCase.standard(99),
+                SnapshotReadCase.standard());
     }
 }

@@ -1,0 +1,35 @@
+package io.zktoolkit.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Runs the live-configuration cases at toy sizes to check both sides really work, not how fast. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ConfigCasesTest {
+    @Test
+    void everyListenerOnBothSidesSeesEveryVersion() {
+        assertOneTrialPerSideWithPositiveSamples(new PublishToListenersCase(99, 3, 2, 0, 1));
+    }
+
+    @Test
+    void bothSidesReadThePublishedValue() {
+        assertOneTrialPerSideWithPositiveSamples(new SnapshotReadCase(Duration.ofMillis(20), 0, 1));
+    }
+
+    private static void assertOneTrialPerSideWithPositiveSamples(BenchmarkCase c) {
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+
+        CaseResult result = new BenchmarkRunner(new PrintStream(progress, true, StandardCharsets.UTF_8)).run(c, 0, 1);
+
+        assertThat(result.error()).as(progress.toString(StandardCharsets.UTF_8)).isNull();
+        assertThat(result.toolkit().samples()).singleElement().satisfies(s -> assertThat(s).isPositive());
+        assertThat(result.baseline().samples()).singleElement().satisfies(s -> assertThat(s).isPositive());
+    }
+}
