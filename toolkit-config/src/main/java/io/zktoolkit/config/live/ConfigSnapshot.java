@@ -17,6 +17,11 @@ import java.util.TreeSet;
  * with {@link #secret(String, SecretCodec)}. {@code toString()} never shows a secret.
  */
 public final class ConfigSnapshot implements ConfigView {
+    /** The znode version is not known (the snapshot came from history or was made in code). */
+    static final int UNKNOWN_ZK_VERSION = -2;
+    /** The set's znode did not exist when the snapshot was read. */
+    static final int NO_NODE = -1;
+
     private final ConfigSetName name;
     private final long version;
     private final SortedMap<String, String> entries;
@@ -24,9 +29,15 @@ public final class ConfigSnapshot implements ConfigView {
     private final String author;
     private final Instant time;
     private final String comment;
+    private final int zkVersion;
 
     ConfigSnapshot(ConfigSetName name, long version, Map<String, String> entries, SortedSet<String> secretKeys,
             String author, Instant time, String comment) {
+        this(name, version, entries, secretKeys, author, time, comment, UNKNOWN_ZK_VERSION);
+    }
+
+    private ConfigSnapshot(ConfigSetName name, long version, Map<String, String> entries, SortedSet<String> secretKeys,
+            String author, Instant time, String comment, int zkVersion) {
         this.name = Objects.requireNonNull(name, "name");
         this.version = version;
         this.entries = Collections.unmodifiableSortedMap(new TreeMap<>(entries));
@@ -34,6 +45,20 @@ public final class ConfigSnapshot implements ConfigView {
         this.author = Objects.requireNonNull(author, "author");
         this.time = Objects.requireNonNull(time, "time");
         this.comment = Objects.requireNonNull(comment, "comment");
+        this.zkVersion = zkVersion;
+    }
+
+    /**
+     * This snapshot, remembering the version of the set's znode it was read at, so a publish based
+     * on it can compare-and-set without reading the znode again.
+     */
+    ConfigSnapshot withZkVersion(int znodeVersion) {
+        return new ConfigSnapshot(name, version, entries, secretKeys, author, time, comment, znodeVersion);
+    }
+
+    /** The set znode's version this snapshot was read at, {@link #NO_NODE} or {@link #UNKNOWN_ZK_VERSION}. */
+    int zkVersion() {
+        return zkVersion;
     }
 
     /** The state of a set that was never published: version 0, no keys. */

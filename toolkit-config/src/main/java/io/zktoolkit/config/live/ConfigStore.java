@@ -17,6 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -49,6 +51,7 @@ public final class ConfigStore {
     }
 
     private static final int REQUEST_OVERHEAD = 16 * 1024;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConfigStore.class);
 
     private final CuratorFramework curator;
     private final String root;
@@ -58,6 +61,7 @@ public final class ConfigStore {
     private final Map<String, ConfigSchema> schemas;
     private final int maxSnapshotBytes;
     private final Clock clock;
+    private final Set<String> knownFolders = ConcurrentHashMap.newKeySet();
 
     private ConfigStore(Builder b) {
         this.curator = b.curator;
@@ -87,7 +91,7 @@ public final class ConfigStore {
 
     /** The current version of a set, or {@link ConfigSnapshot#absent} when it was never published. */
     public ConfigSnapshot read(String set) {
-        return readWithStat(ConfigSetName.of(set)).snapshot();
+        return readCurrent(ConfigSetName.of(set));
     }
 
     /**
@@ -99,14 +103,14 @@ public final class ConfigStore {
      * @throws ConfigTooLargeException when the version would not fit in one request; nothing is written
      */
     public ConfigSnapshot publish(ConfigUpdate update) {
-        ConfigSetName name = update.base().name();
-        Current current = readWithStat(name);
-        if (current.snapshot().version() != update.base().version()) {
-            throw new ConfigConflictException(name, update.base().version(), current.snapshot());
+        ConfigSnapshot base = update.base();
+        // A base read from ZooKeeper knows its znode version: the transaction's own version check
+        // then detects a concurrent writer, and no second read is needed.
+        ConfigSnapshot current = base.zkVersion() == ConfigSnapshot.UNKNOWN_ZK_VERSION ? readCurrent(base.name()) : base;
+        if (current.version() != base.version()) {
+            throw new ConfigConflictException(base.name(), base.version(), current);
         }
-        ConfigSnapshot next = apply(update, current.snapshot());
-        write(current, next);
-        return next;
+        return write(current, apply(update, current));
     }
 
     /** Every kept version of a set, newest first. */
@@ -130,15 +134,14 @@ public final class ConfigStore {
     public ConfigSnapshot rollback(String set, long toVersion, long expectedCurrentVersion) {
         ConfigSetName name = ConfigSetName.of(set);
         ConfigSnapshot target = readVersion(name, toVersion);
-        Current current = readWithStat(name);
-        if (current.snapshot().version() != expectedCurrentVersion) {
-            throw new ConfigConflictException(name, expectedCurrentVersion, current.snapshot());
+        ConfigSnapshot current = readCurrent(name);
+        if (current.version() != expectedCurrentVersion) {
+            throw new ConfigConflictException(name, expectedCurrentVersion, current);
         }
-        ConfigSnapshot next = new ConfigSnapshot(name, current.snapshot().version() + 1, target.entries(),
+        ConfigSnapshot next = new ConfigSnapshot(name, current.version() + 1, target.entries(),
                 target.secretKeys(), author, clock.instant(), "rollback to v" + toVersion);
         checkSchema(name, next.entries());
-        write(current, next);
-        return next;
+        return write(current, next);
     }
 
     /** One kept version of a set. */
@@ -226,10 +229,14 @@ public final class ConfigStore {
         return found;
     }
 
-    /** Decodes a set node's data; an empty node is an intermediate path of a deeper set name, not a set. */
-    ConfigSnapshot decodeSet(ConfigSetName name, byte[] data) {
-        return data == null || data.length == 0 ? ConfigSnapshot.absent(name)
+    /**
+     * Decodes a set node's data read at {@code stat}; an empty node is an intermediate path of a
+     * deeper set name, not a set.
+     */
+    ConfigSnapshot decodeSet(ConfigSetName name, byte[] data, Stat stat) {
+        ConfigSnapshot snapshot = data == null || data.length == 0 ? ConfigSnapshot.absent(name)
                 : SnapshotFormat.decode(name, setPath(name), data);
+        return snapshot.withZkVersion(stat.getVersion());
     }
 
     private ConfigSnapshot apply(ConfigUpdate update, ConfigSnapshot current) {
@@ -286,36 +293,67 @@ public final class ConfigStore {
         return codec.encrypt(name, key, plain);
     }
 
-    private void write(Current current, ConfigSnapshot next) {
+    private ConfigSnapshot write(ConfigSnapshot current, ConfigSnapshot next) {
         ConfigSetName name = next.name();
         byte[] data = SnapshotFormat.encode(next);
         if (data.length > maxSnapshotBytes) {
             throw new ConfigTooLargeException(name, data.length, maxSnapshotBytes);
         }
         try {
-            ensureParents(name);
-            List<CuratorOp> ops = new ArrayList<>();
-            String setPath = setPath(name);
-            if (current.stat() == null) {
-                ops.add(curator.transactionOp().create().forPath(setPath, data));
-            } else {
-                ops.add(curator.transactionOp().setData().withVersion(current.stat().getVersion()).forPath(setPath, data));
+            try {
+                transact(current, next, data);
+            } catch (KeeperException.NoNodeException folderGone) {
+                // A folder this store remembered was deleted behind its back: forget and try once more.
+                knownFolders.clear();
+                transact(current, next, data);
             }
-            ops.add(curator.transactionOp().create().forPath(historyPath(name, versionNode(next.version())), data));
-            List<String> kept = historyChildren(name);
-            for (int i = 0; i <= kept.size() - historySize; i++) {
-                ops.add(curator.transactionOp().delete().forPath(historyPath(name, kept.get(i))));
-            }
-            curator.transaction().forOperations(ops);
         } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException e) {
-            throw new ConfigConflictException(name, current.snapshot().version(), readWithStat(name).snapshot());
+            throw new ConfigConflictException(name, current.version(), readCurrent(name));
         } catch (Exception e) {
             throw failure(name, e);
         }
+        pruneHistory(name);
+        return next.withZkVersion(current.zkVersion() == ConfigSnapshot.NO_NODE ? 0 : current.zkVersion() + 1);
     }
 
+    /** Checks the read version, writes the new one and records it in history, as one transaction. */
+    private void transact(ConfigSnapshot current, ConfigSnapshot next, byte[] data) throws Exception {
+        ConfigSetName name = next.name();
+        ensureParents(name);
+        String setPath = setPath(name);
+        CuratorOp write = current.zkVersion() == ConfigSnapshot.NO_NODE
+                ? curator.transactionOp().create().forPath(setPath, data)
+                : curator.transactionOp().setData().withVersion(current.zkVersion()).forPath(setPath, data);
+        curator.transaction().forOperations(List.of(write,
+                curator.transactionOp().create().forPath(historyPath(name, versionNode(next.version())), data)));
+    }
+
+    /**
+     * Deletes versions beyond the history size. It runs after the publish, not inside it, so
+     * watchers hear of a new version one listing sooner; if it fails or the process dies first,
+     * the next publish prunes what is left.
+     */
+    private void pruneHistory(ConfigSetName name) {
+        try {
+            List<String> kept = historyChildren(name);
+            for (int i = 0; i < kept.size() - historySize; i++) {
+                try {
+                    curator.delete().forPath(historyPath(name, kept.get(i)));
+                } catch (KeeperException.NoNodeException alreadyPruned) {
+                    // a concurrent publisher pruned it
+                }
+            }
+        } catch (Exception e) {
+            LOG.warn("Could not prune the history of configuration set {}; the next publish will: {}", name, e.toString());
+        }
+    }
+
+    /** Folders a publish needs; checked once per store, since they are never deleted in normal use. */
     private void ensureParents(ConfigSetName name) throws Exception {
         for (String dir : List.of(ZKPaths.getPathAndNode(setPath(name)).getPath(), historyDir(name))) {
+            if (knownFolders.contains(dir)) {
+                continue;
+            }
             if (curator.checkExists().forPath(dir) == null) {
                 try {
                     curator.create().creatingParentsIfNeeded().forPath(dir, new byte[0]);
@@ -323,16 +361,18 @@ public final class ConfigStore {
                     // another writer made it first
                 }
             }
+            knownFolders.add(dir);
         }
     }
 
-    private Current readWithStat(ConfigSetName name) {
+    /** The current version with the znode version it was read at. */
+    private ConfigSnapshot readCurrent(ConfigSetName name) {
         Stat stat = new Stat();
         try {
             byte[] data = curator.getData().storingStatIn(stat).forPath(setPath(name));
-            return new Current(decodeSet(name, data), stat);
+            return decodeSet(name, data, stat);
         } catch (KeeperException.NoNodeException e) {
-            return new Current(ConfigSnapshot.absent(name), null);
+            return ConfigSnapshot.absent(name).withZkVersion(ConfigSnapshot.NO_NODE);
         } catch (CorruptConfigException e) {
             throw e;
         } catch (Exception e) {
@@ -378,10 +418,6 @@ public final class ConfigStore {
         }
         return new ConfigStoreException("ZooKeeper operation on configuration set " + name + " at "
                 + curator.getZookeeperClient().getCurrentConnectionString() + " failed: " + e, e);
-    }
-
-    /** The current version and the znode stat it was read with, for compare-and-set. */
-    private record Current(ConfigSnapshot snapshot, Stat stat) {
     }
 
     /** Options for a store. */

@@ -138,9 +138,8 @@ public final class LiveConfig implements Closeable {
     }
 
     private void submitRefresh(ChildData data) {
-        byte[] bytes = data.getData();
         if (state == State.STARTED) {
-            advanceTo(bytes);
+            advanceTo(data.getData(), data.getStat());
         }
     }
 
@@ -163,8 +162,9 @@ public final class LiveConfig implements Closeable {
             return;
         }
         try {
-            byte[] data = store.curator().getData().forPath(store.setPath(name));
-            advanceTo(data);
+            org.apache.zookeeper.data.Stat stat = new org.apache.zookeeper.data.Stat();
+            byte[] data = store.curator().getData().storingStatIn(stat).forPath(store.setPath(name));
+            advanceTo(data, stat);
         } catch (org.apache.zookeeper.KeeperException.NoNodeException e) {
             stale = false;
         } catch (Exception e) {
@@ -178,10 +178,10 @@ public final class LiveConfig implements Closeable {
     }
 
     /** Runs on the worker thread only. */
-    private void advanceTo(byte[] data) {
+    private void advanceTo(byte[] data, org.apache.zookeeper.data.Stat stat) {
         ConfigSnapshot next;
         try {
-            next = store.decodeSet(name, data);
+            next = store.decodeSet(name, data, stat);
         } catch (CorruptConfigException e) {
             stale = true;
             LOG.error("{} Keeping version {}.", e.getMessage(), current.version());

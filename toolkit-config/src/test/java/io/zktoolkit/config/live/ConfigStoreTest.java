@@ -80,6 +80,17 @@ class ConfigStoreTest {
     }
 
     @Test
+    void aHistoryFolderDeletedBehindTheStoresBackIsMadeAgain() throws Exception {
+        ConfigStore store = store().build();
+        String set = newSet();
+        ConfigSnapshot v1 = store.publish(ConfigUpdate.on(store.read(set)).set("k", "1"));
+        zk.curator().delete().deletingChildrenIfNeeded().forPath("/config/history/" + set);
+        ConfigSnapshot v2 = store.publish(ConfigUpdate.on(v1).set("k", "2"));
+        assertThat(v2.version()).isEqualTo(2);
+        assertThat(store.history(set)).extracting(ConfigSnapshot::version).containsExactly(2L);
+    }
+
+    @Test
     void historyKeepsTheLastVersionsWithWhoWhenAndWhy() {
         ConfigStore store = store().historySize(5).build();
         String set = newSet();
