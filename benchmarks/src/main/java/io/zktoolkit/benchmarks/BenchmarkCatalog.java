@@ -14,6 +14,7 @@ public final class BenchmarkCatalog {
                 new EmbeddedQuorumConnectCase(),
                 PublishToListenersCase.standard(50),
                 PublishToListenersCase.standard(99),
-                SnapshotReadCase.standard());
+                SnapshotReadCase.standard(),
+                MutexAcquireReleaseCase.standard());
     }
 }
