@@ -1,69 +1,16 @@
 package io.zktoolkit.locks;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.api.transaction.CuratorOp;
-import org.apache.curator.framework.state.ConnectionState;
-import org.apache.curator.framework.state.ConnectionStateListener;
-import org.apache.zookeeper.KeeperException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 /**
  * One acquisition of a {@link FencedMutex}: its fencing token, whether it is still held, and
- * writes that ZooKeeper applies only while it is.
- *
- * <p><b>Design.</b> The lease is held while its ephemeral lock node exists. ZooKeeper deletes that
- * node when the holder's session ends, including when the holder was paused (GC, SIGSTOP) past
- * its session timeout and has not noticed yet. So:
- * <ul>
- *   <li>{@link #fencedSetData} and {@link #fencedWrite} send the write in one transaction with a
- *       check that the lock node still exists: a holder that lost the lock, noticed or not, has
- *       its write rejected with nothing changed;</li>
- *   <li>{@link #token()} goes with writes to resources outside ZooKeeper, which keep the highest
- *       token they accepted and refuse lower ones ({@link FencingTokenGuard});</li>
- *   <li>{@link #checkHeld()} is a cheap local check before each side effect. A suspended
- *       connection puts the lease {@link State#IN_DOUBT in doubt}: with
- *       {@code zk.ownership.lost.on=suspended} (the default) that already counts as lost; with
- *       {@code lost} only a lost session does. A reconnection that finds the node again makes it
- *       {@link State#HELD held} again.</li>
- * </ul>
- * Release it on the thread that acquired it (Curator's lock is per thread).
+ * writes that ZooKeeper applies only while it is (see {@link FencedOwnership}). Release it on the
+ * thread that acquired it, because Curator's lock is per thread.
  */
-public final class LockLease implements AutoCloseable {
-    /** Ownership as this process knows it. */
-    public enum State {
-        /** The lock node exists and the connection is up. */
-        HELD,
-        /** The connection is suspended: the session, and with it the lock, may be gone. */
-        IN_DOUBT,
-        /** The session was lost, or the node was found gone: the lock belongs to someone else now. */
-        LOST,
-        /** Released by its holder. */
-        RELEASED
-    }
-
-    private static final Logger LOG = LoggerFactory.getLogger(LockLease.class);
-
+public final class LockLease extends FencedOwnership {
     private final FencedMutex mutex;
-    private final String nodePath;
-    private final long token;
-    private final List<OwnershipListener> listeners = new CopyOnWriteArrayList<>();
-    private final ConnectionStateListener connectionListener = this::connectionChanged;
-    private volatile State state = State.HELD;
 
     LockLease(FencedMutex mutex, String nodePath, long token) {
+        super(mutex.curator(), "lock " + mutex.path(), nodePath, token);
         this.mutex = mutex;
-        this.nodePath = nodePath;
-        this.token = token;
-        curator().getConnectionStateListenable().addListener(connectionListener);
-    }
-
-    /** The fencing token: higher than that of every earlier holder of this lock. */
-    public long token() {
-        return token;
     }
 
     /** The lock's path. */
@@ -71,141 +18,8 @@ public final class LockLease implements AutoCloseable {
         return mutex.path();
     }
 
-    /** This holder's lock node. */
-    public String nodePath() {
-        return nodePath;
-    }
-
-    /** Current ownership state. */
-    public State state() {
-        return state;
-    }
-
-    /** Adds a listener for ownership changes. */
-    public void addListener(OwnershipListener listener) {
-        listeners.add(listener);
-    }
-
-    /**
-     * Throws unless the lease may act: held, or in doubt while the connection policy only counts
-     * a lost session as loss. No ZooKeeper round trip.
-     *
-     * @throws LockLostException naming the lock and the state
-     */
-    public void checkHeld() {
-        State now = state;
-        boolean suspendedIsLoss = curator().getConnectionStateErrorPolicy().isErrorState(ConnectionState.SUSPENDED);
-        if (now == State.HELD || (now == State.IN_DOUBT && !suspendedIsLoss)) {
-            return;
-        }
-        throw new LockLostException("Lock " + lockPath() + " (token " + token + ") is " + now
-                + (now == State.IN_DOUBT ? ": the connection to ZooKeeper is suspended and zk.ownership.lost.on=suspended" : ""));
-    }
-
-    /** Sets {@code path}'s data only if this lease still holds the lock. */
-    public void fencedSetData(String path, byte[] data) {
-        CuratorOp op;
-        try {
-            op = curator().transactionOp().setData().forPath(path, data);
-        } catch (Exception e) {
-            throw new IllegalArgumentException("Invalid path for a fenced write: " + path, e);
-        }
-        fencedWrite(List.of(op));
-    }
-
-    /**
-     * Applies {@code ops} in one transaction with a check that this lease's lock node still
-     * exists: all of them, or none when the lock was lost.
-     *
-     * @throws LockLostException when the lock node is gone; nothing was written
-     */
-    public void fencedWrite(List<CuratorOp> ops) {
-        List<CuratorOp> all = new ArrayList<>(ops.size() + 1);
-        try {
-            all.add(curator().transactionOp().check().forPath(nodePath));
-            all.addAll(ops);
-            curator().transaction().forOperations(all);
-        } catch (KeeperException.NoNodeException e) {
-            if (curatorNodeGone()) {
-                markLost("its lock node is gone");
-                throw new LockLostException("Write rejected: lock " + lockPath() + " (token " + token
-                        + ") is no longer held by this holder (its lock node " + nodePath
-                        + " is gone: the session expired or the lock was released). Nothing was written", e);
-            }
-            throw new IllegalArgumentException("Fenced write failed: a path in the transaction does not exist: "
-                    + e.getPath(), e);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new LockLostException("Fenced write under lock " + lockPath() + " failed: " + e, e);
-        }
-    }
-
-    /** Releases the lock. Safe to call more than once; see {@link FencedMutex} for connection loss. */
-    public void release() {
-        if (state == State.RELEASED) {
-            return;
-        }
-        state = State.RELEASED;
-        curator().getConnectionStateListenable().removeListener(connectionListener);
+    @Override
+    void onRelease() {
         mutex.release(this);
-    }
-
-    /** Same as {@link #release()}. */
-    @Override
-    public void close() {
-        release();
-    }
-
-    @Override
-    public String toString() {
-        return "LockLease[" + lockPath() + ", token " + token + ", " + state + "]";
-    }
-
-    private CuratorFramework curator() {
-        return mutex.curator();
-    }
-
-    private boolean curatorNodeGone() {
-        try {
-            return curator().checkExists().forPath(nodePath) == null;
-        } catch (Exception e) {
-            return true;
-        }
-    }
-
-    private void connectionChanged(CuratorFramework client, ConnectionState newState) {
-        switch (newState) {
-            case SUSPENDED -> moveTo(State.IN_DOUBT);
-            case LOST -> markLost("the ZooKeeper session was lost");
-            case RECONNECTED -> {
-                if (state == State.IN_DOUBT) {
-                    moveTo(curatorNodeGone() ? State.LOST : State.HELD);
-                }
-            }
-            default -> {
-            }
-        }
-    }
-
-    private void markLost(String why) {
-        if (state != State.RELEASED && state != State.LOST) {
-            LOG.warn("Lock {} (token {}) lost: {}", lockPath(), token, why);
-            moveTo(State.LOST);
-        }
-    }
-
-    private synchronized void moveTo(State next) {
-        if (state == next || state == State.RELEASED || state == State.LOST) {
-            return;
-        }
-        state = next;
-        for (OwnershipListener listener : listeners) {
-            try {
-                listener.ownershipChanged(this, next);
-            } catch (RuntimeException e) {
-                LOG.error("Ownership listener {} failed for {}: {}", listener, this, e.toString());
-            }
-        }
     }
 }
