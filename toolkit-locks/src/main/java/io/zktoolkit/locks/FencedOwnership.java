@@ -201,7 +201,7 @@ public abstract class FencedOwnership implements AutoCloseable {
         }
     }
 
-    private void markLost(String why) {
+    void markLost(String why) {
         if (state != State.RELEASED && state != State.LOST) {
             LOG.warn("{} (token {}) lost: {}", capitalized(), token, why);
             moveTo(State.LOST);

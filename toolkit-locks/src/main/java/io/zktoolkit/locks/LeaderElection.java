@@ -1,0 +1,246 @@
+package io.zktoolkit.locks;
+
+import io.zktoolkit.config.ToolkitClient;
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.leader.LeaderLatch;
+import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Leader election (Curator's {@code LeaderLatch}) whose every leadership carries a fencing token
+ * and learns who led before.
+ *
+ * <p><b>Design.</b> Participants of a group each hold an ephemeral sequential node under
+ * {@code /elections/<group>/latch}; the lowest leads. A new leader reads the creation zxid of its
+ * own node as its token (higher than every earlier leader's, since leadership passes in node
+ * order and a node recreated after a lost session is newer still), reads the group's breadcrumb
+ * to learn the previous leader and its token, then replaces the breadcrumb with its own in a
+ * fenced write: only a participant that still holds its node can leave one. Only then are
+ * listeners told, on the election's own thread. Leadership ends with the node: a clean
+ * {@link #close()} deletes it at once, a crashed leader's node goes when its session expires,
+ * which bounds failover after kill -9 by the session timeout.
+ *
+ * <pre>{@code
+ * try (LeaderElection election = LeaderElection.create(zk, "sqoop-coordinator", "edge-3:4711")) {
+ *     election.addListener(new LeadershipListener() { ... });
+ *     election.start();
+ * }
+ * }</pre>
+ */
+public final class LeaderElection implements Closeable {
+    /** Lifecycle. */
+    public enum State {
+        /** Built, not started. */
+        LATENT,
+        /** Taking part. */
+        STARTED,
+        /** Closed. */
+        CLOSED
+    }
+
+    /** Where election groups live, under the client's namespace. */
+    public static final String ROOT = "/elections";
+    private static final Logger LOG = LoggerFactory.getLogger(LeaderElection.class);
+
+    private final CuratorFramework curator;
+    private final String group;
+    private final String participantId;
+    private final LeaderLatch latch;
+    private final ExecutorService events;
+    private final List<LeadershipListener> listeners = new CopyOnWriteArrayList<>();
+    private final Clock clock = Clock.systemUTC();
+    private volatile Leadership leadership;
+    private volatile State state = State.LATENT;
+
+    private LeaderElection(CuratorFramework curator, String group, String participantId) {
+        this.curator = Objects.requireNonNull(curator, "curator");
+        this.group = Objects.requireNonNull(group, "group");
+        this.participantId = Objects.requireNonNull(participantId, "participantId");
+        this.latch = new LeaderLatch(curator, latchPath(), participantId, LeaderLatch.CloseMode.NOTIFY_LEADER);
+        this.events = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "zktoolkit-election-" + group);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** An election in {@code group} (for example {@code sqoop-coordinator}) for participant {@code participantId}. */
+    public static LeaderElection create(ToolkitClient client, String group, String participantId) {
+        return new LeaderElection(client.curator(), group, participantId);
+    }
+
+    /** The same on a plain Curator client. */
+    public static LeaderElection create(CuratorFramework curator, String group, String participantId) {
+        return new LeaderElection(curator, group, participantId);
+    }
+
+    /** Joins the election. */
+    public synchronized void start() {
+        if (state != State.LATENT) {
+            throw new IllegalStateException("Election " + group + " is " + state + "; start() may be called once");
+        }
+        state = State.STARTED;
+        latch.addListener(new LeaderLatchListener() {
+            @Override
+            public void isLeader() {
+                tookOver();
+            }
+
+            @Override
+            public void notLeader() {
+                steppedDown("the latch reports leadership lost");
+            }
+        }, events);
+        try {
+            latch.start();
+        } catch (Exception e) {
+            throw new LockLostException("Could not join election " + group + ": " + e, e);
+        }
+    }
+
+    /** Adds a listener. */
+    public void addListener(LeadershipListener listener) {
+        listeners.add(listener);
+    }
+
+    /** This participant's leadership, if it leads now. */
+    public Optional<Leadership> leadership() {
+        Leadership now = leadership;
+        return now != null && now.state() == FencedOwnership.State.HELD ? Optional.of(now) : Optional.empty();
+    }
+
+    /** Waits up to {@code timeout} for this participant to lead. */
+    public Optional<Leadership> awaitLeadership(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && state == State.STARTED) {
+            Optional<Leadership> now = leadership();
+            if (now.isPresent()) {
+                return now;
+            }
+            Thread.sleep(5);
+        }
+        return leadership();
+    }
+
+    /** The group. */
+    public String group() {
+        return group;
+    }
+
+    /** This participant's id. */
+    public String participantId() {
+        return participantId;
+    }
+
+    /** Lifecycle state. */
+    public State state() {
+        return state;
+    }
+
+    /** Leaves the election; a leader's node is deleted at once, so a standby takes over without waiting for a timeout. */
+    @Override
+    public synchronized void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        try {
+            latch.close();
+        } catch (IOException | IllegalStateException e) {
+            LOG.warn("Closing election {} failed: {}", group, e.toString());
+        }
+        Leadership was = leadership;
+        if (was != null) {
+            was.markLost("the election was closed");
+        }
+        events.shutdown();
+        try {
+            events.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    CuratorFramework curator() {
+        return curator;
+    }
+
+    private String latchPath() {
+        return ROOT + "/" + group + "/latch";
+    }
+
+    private String breadcrumbPath() {
+        return ROOT + "/" + group + "/breadcrumb";
+    }
+
+    /** Runs on the election's thread. */
+    private void tookOver() {
+        String node = latch.getOurPath();
+        try {
+            Stat stat = node == null ? null : curator.checkExists().forPath(node);
+            if (stat == null) {
+                LOG.warn("Election {}: told of leadership but our node {} is gone; waiting for the latch", group, node);
+                return;
+            }
+            Breadcrumb previous = readBreadcrumb();
+            Leadership mine = new Leadership(this, node, stat.getCzxid(), previous);
+            Breadcrumb own = new Breadcrumb(participantId, mine.token(), clock.instant());
+            mine.fencedWrite(List.of(previous == null
+                    ? curator.transactionOp().create().forPath(breadcrumbPath(), own.encode())
+                    : curator.transactionOp().setData().forPath(breadcrumbPath(), own.encode())));
+            leadership = mine;
+            LOG.info("{} leads {} with token {} (previous: {})", participantId, group, mine.token(), previous);
+            for (LeadershipListener listener : listeners) {
+                try {
+                    listener.isLeader(mine);
+                } catch (Exception e) {
+                    LOG.error("Leadership listener {} failed in group {}: {}", listener, group, e.toString());
+                }
+            }
+        } catch (LockLostException e) {
+            LOG.warn("Election {}: leadership lost while taking over: {}", group, e.getMessage());
+        } catch (Exception e) {
+            LOG.error("Election {}: taking over failed: {}", group, e.toString());
+        }
+    }
+
+    private Breadcrumb readBreadcrumb() throws Exception {
+        try {
+            return Breadcrumb.decode(breadcrumbPath(), curator.getData().forPath(breadcrumbPath()));
+        } catch (KeeperException.NoNodeException e) {
+            // nobody led this group before; the latch already made the group's folder
+            return null;
+        }
+    }
+
+    /** Runs on the election's thread. */
+    private void steppedDown(String why) {
+        Leadership was = leadership;
+        leadership = null;
+        if (was == null) {
+            return;
+        }
+        was.markLost(why);
+        for (LeadershipListener listener : listeners) {
+            try {
+                listener.notLeader();
+            } catch (Exception e) {
+                LOG.error("Leadership listener {} failed in group {}: {}", listener, group, e.toString());
+            }
+        }
+    }
+}
