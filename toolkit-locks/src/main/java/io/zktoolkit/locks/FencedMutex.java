@@ -37,11 +37,16 @@ public final class FencedMutex {
     private final TokenRecordingDriver driver = new TokenRecordingDriver();
     private final Mutex mutex;
 
-    /** A mutex at {@code path} (absolute, inside the client's namespace). */
+    /** A mutex at {@code path} (absolute, inside the client's namespace), held as {@link Holder#current()}. */
     public FencedMutex(CuratorFramework curator, String path) {
+        this(curator, path, Holder.current());
+    }
+
+    /** A mutex at {@code path}, whose lock nodes name {@code holder} for {@link LockInspector}. */
+    public FencedMutex(CuratorFramework curator, String path, Holder holder) {
         this.curator = Objects.requireNonNull(curator, "curator");
         this.path = PathUtils.validatePath(path);
-        this.mutex = new Mutex(curator, path, driver);
+        this.mutex = new Mutex(curator, path, driver, holder.encode());
     }
 
     /** A mutex named {@code name} under {@value #ROOT}, for example {@code tables/orders}. */
@@ -107,14 +112,22 @@ public final class FencedMutex {
         }
     }
 
-    /** Exposes the node of the current thread's acquisition, which Curator keeps protected. */
+    /** Exposes the node of the current thread's acquisition, and writes the holder into each lock node. */
     private static final class Mutex extends InterProcessMutex {
-        Mutex(CuratorFramework client, String path, TokenRecordingDriver driver) {
+        private final byte[] holder;
+
+        Mutex(CuratorFramework client, String path, TokenRecordingDriver driver, byte[] holder) {
             super(client, path, driver);
+            this.holder = holder;
         }
 
         String ownNode() {
             return getLockPath();
+        }
+
+        @Override
+        protected byte[] getLockNodeBytes() {
+            return holder;
         }
     }
 }

@@ -1,0 +1,118 @@
+package io.zktoolkit.locks;
+
+import io.zktoolkit.config.ToolkitClient;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.locks.StandardLockInternalsDriver;
+import org.apache.curator.utils.ZKPaths;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * What an operator needs when a job waits: every lock under {@value FencedMutex#ROOT} with its
+ * holder, since when, its token and its waiters in line; every election group under
+ * {@value LeaderElection#ROOT} with its leader and standbys. Reads only; a node that disappears
+ * while it is being read is skipped.
+ */
+public final class LockInspector {
+    private static final String LOCK_MARK = "lock-";
+    private static final String LATCH_MARK = "latch-";
+
+    private final CuratorFramework curator;
+
+    /** An inspector for the client's namespace. */
+    public LockInspector(ToolkitClient client) {
+        this.curator = client.curator();
+    }
+
+    /** One lock and the participants in line for it. */
+    public record LockInfo(String path, Holder holder, long token, Instant since, List<Holder> waiters) {
+    }
+
+    /** One election group. */
+    public record LeaderInfo(String group, String leader, long token, Instant since, List<String> standbys) {
+    }
+
+    /** Every held lock, by path. */
+    public List<LockInfo> locks() throws Exception {
+        List<LockInfo> found = new ArrayList<>();
+        walk(FencedMutex.ROOT, found);
+        found.sort(Comparator.comparing(LockInfo::path));
+        return found;
+    }
+
+    /** Every election group that has participants, by group. */
+    public List<LeaderInfo> leaders() throws Exception {
+        List<LeaderInfo> found = new ArrayList<>();
+        for (String group : children(LeaderElection.ROOT)) {
+            String latch = LeaderElection.ROOT + "/" + group + "/latch";
+            List<Participant> line = inLine(latch, LATCH_MARK);
+            if (!line.isEmpty()) {
+                Participant leader = line.get(0);
+                found.add(new LeaderInfo(group, leader.text(), leader.stat().getCzxid(),
+                        Instant.ofEpochMilli(leader.stat().getCtime()),
+                        line.subList(1, line.size()).stream().map(Participant::text).toList()));
+            }
+        }
+        found.sort(Comparator.comparing(LeaderInfo::group));
+        return found;
+    }
+
+    private void walk(String path, List<LockInfo> found) throws Exception {
+        List<String> children = children(path);
+        List<Participant> line = inLine(path, LOCK_MARK);
+        if (!line.isEmpty()) {
+            Participant first = line.get(0);
+            found.add(new LockInfo(path, Holder.decode(first.data()), first.stat().getCzxid(),
+                    Instant.ofEpochMilli(first.stat().getCtime()),
+                    line.subList(1, line.size()).stream().map(p -> Holder.decode(p.data())).toList()));
+        }
+        for (String child : children) {
+            if (!child.contains(LOCK_MARK)) {
+                walk(ZKPaths.makePath(path, child), found);
+            }
+        }
+    }
+
+    /** The participant nodes under {@code path}, in the order Curator serves them. */
+    private List<Participant> inLine(String path, String mark) throws Exception {
+        List<Participant> line = new ArrayList<>();
+        for (String child : children(path)) {
+            if (!child.contains(mark)) {
+                continue;
+            }
+            Stat stat = new Stat();
+            try {
+                byte[] data = curator.getData().storingStatIn(stat).forPath(ZKPaths.makePath(path, child));
+                line.add(new Participant(child, data, stat));
+            } catch (KeeperException.NoNodeException released) {
+                // released while we looked
+            }
+        }
+        line.sort(Comparator.comparing(p -> StandardLockInternalsDriver.standardFixForSorting(p.name(), mark)));
+        return line;
+    }
+
+    private List<String> children(String path) throws Exception {
+        try {
+            return curator.getChildren().forPath(path);
+        } catch (KeeperException.NoNodeException e) {
+            return List.of();
+        }
+    }
+
+    private record Participant(String name, byte[] data, Stat stat) {
+        String text() {
+            return data == null ? "" : new String(data, java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Finds one lock by path. */
+    public Optional<LockInfo> lock(String path) throws Exception {
+        return locks().stream().filter(l -> l.path().equals(path)).findFirst();
+    }
+}
