@@ -7,6 +7,7 @@ import io.zktoolkit.config.ToolkitClient;
 import io.zktoolkit.config.ToolkitKeys;
 import io.zktoolkit.config.ToolkitSettings;
 import io.zktoolkit.it.harness.InJvmQuorum;
+import io.zktoolkit.it.harness.SessionExpiry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -160,16 +160,7 @@ class FencedMutexTest {
         }
     }
 
-    /** Ends a client's session from the server side, as a long pause would. */
     private void expireSession(ToolkitClient victim) throws Exception {
-        ZooKeeper zk = victim.curator().getZookeeperClient().getZooKeeper();
-        CountDownLatch connected = new CountDownLatch(1);
-        ZooKeeper twin = new ZooKeeper(quorum.connectString(), 5000, e -> {
-            if (e.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-            }
-        }, zk.getSessionId(), zk.getSessionPasswd());
-        assertThat(connected.await(10, TimeUnit.SECONDS)).isTrue();
-        twin.close();
+        SessionExpiry.expire(victim.curator().getZookeeperClient().getZooKeeper(), quorum.connectString());
     }
 }
