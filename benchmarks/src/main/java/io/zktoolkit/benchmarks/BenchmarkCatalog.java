@@ -15,6 +15,7 @@ public final class BenchmarkCatalog {
                 PublishToListenersCase.standard(50),
                 PublishToListenersCase.standard(99),
                 SnapshotReadCase.standard(),
-                MutexAcquireReleaseCase.standard());
+                MutexAcquireReleaseCase.standard(),
+                MutexHandOffCase.standard());
     }
 }
