@@ -10,9 +10,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Runs the live-configuration cases at toy sizes to check both sides really work, not how fast. */
+/** Runs cases at toy sizes to check both sides really work, not how fast. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class ConfigCasesTest {
+class CasesAtToySizeTest {
     @Test
     void everyListenerOnBothSidesSeesEveryVersion() {
         assertOneTrialPerSideWithPositiveSamples(new PublishToListenersCase(99, 3, 2, 0, 1));
@@ -21,6 +21,16 @@ class ConfigCasesTest {
     @Test
     void bothSidesReadThePublishedValue() {
         assertOneTrialPerSideWithPositiveSamples(new SnapshotReadCase(Duration.ofMillis(20), 0, 1));
+    }
+
+    @Test
+    void bothMutexesLockAndUnlock() {
+        assertOneTrialPerSideWithPositiveSamples(new MutexAcquireReleaseCase(Duration.ofMillis(50), 0, 1));
+    }
+
+    @Test
+    void eightClientsHandTheLockOnBothSides() {
+        assertOneTrialPerSideWithPositiveSamples(new MutexHandOffCase(Duration.ofMillis(200), 0, 1));
     }
 
     private static void assertOneTrialPerSideWithPositiveSamples(BenchmarkCase c) {
