@@ -1,0 +1,125 @@
+package io.zktoolkit.it.hive;
+
+import io.zktoolkit.it.harness.ChildJvm;
+import io.zktoolkit.it.harness.FreePorts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A real HiveServer2-protocol server: the Spark 3.5.4 Thrift Server of src-it/hive-thriftserver,
+ * in a child JVM with that module's class path (it cannot share this JVM: Curator 2.13,
+ * ZooKeeper 3.6, Hive 2.3, Scala 2.12), bound to 127.0.0.1 with authentication NONE.
+ */
+final class ThriftServer implements AutoCloseable {
+    private static final String MAIN = "io.zktoolkit.it.hive.server.ThriftServerMain";
+    /** Start (2-5 s) plus the Derby schema creation on the first query (11-16 s), with room for a slow machine. */
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+
+    /**
+     * Spark's Java 17 module options, as spark-submit adds them (org.apache.spark.launcher.JavaModuleOptions
+     * in spark-launcher 3.5.4); a plain java command gets none.
+     */
+    private static final List<String> JAVA_MODULE_OPTIONS = List.of(
+            "-XX:+IgnoreUnrecognizedVMOptions",
+            "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/java.net=ALL-UNNAMED",
+            "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+            "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
+            "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
+            "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
+            "-Djdk.reflect.useDirectMethodHandle=false");
+
+    private final ChildJvm child;
+    private final int port;
+
+    private ThriftServer(ChildJvm child, int port) {
+        this.child = child;
+        this.port = port;
+    }
+
+    /**
+     * Starts a server whose metastore, warehouse, temporary files and log live under {@code scratch},
+     * and returns once it has answered its first query.
+     */
+    static ThriftServer start(Path scratch) {
+        int port = FreePorts.next();
+        Path dir = scratch.toAbsolutePath();
+        Path tmp = dir.resolve("tmp");
+        try {
+            Files.createDirectories(tmp);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ChildJvm.Builder builder = ChildJvm.builder(MAIN)
+                .name("thriftserver-" + port)
+                .classpath(classpath())
+                .jvmOption("-Xmx512m")
+                .systemProperty("java.io.tmpdir", tmp.toString())
+                .env("SPARK_LOCAL_IP", "127.0.0.1")
+                .workingDir(dir)
+                .logFile(dir.resolve("thriftserver.log"))
+                .args(Integer.toString(port), dir.resolve("spark").toString());
+        JAVA_MODULE_OPTIONS.forEach(builder::jvmOption);
+        ChildJvm child = builder.start();
+        try {
+            child.awaitLine(line -> line.equals("READY " + port), READY_TIMEOUT);
+        } catch (RuntimeException | Error e) {
+            child.close();
+            throw e;
+        }
+        return new ThriftServer(child, port);
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** A direct URL ({@code jdbc:hive2://127.0.0.1:port/db}), no session parameters. */
+    String jdbcUrl(String database) {
+        return "jdbc:hive2://127.0.0.1:" + port + "/" + database;
+    }
+
+    /** The server's recent output, for failure messages. */
+    String recentOutput() {
+        return child.recentOutput();
+    }
+
+    @Override
+    public void close() {
+        child.close();
+    }
+
+    private static String classpath() {
+        Path jar = Path.of(required("zktoolkit.hive.thriftserver.jar"));
+        Path file = Path.of(required("zktoolkit.hive.thriftserver.classpath"));
+        if (!Files.isRegularFile(jar) || !Files.isRegularFile(file)) {
+            throw new IllegalStateException("Build src-it/hive-thriftserver first (mvn -B -pl src-it/hive-thriftserver,"
+                    + "src-it/hive-it verify): missing " + (Files.isRegularFile(jar) ? file : jar));
+        }
+        try {
+            return jar + java.io.File.pathSeparator + Files.readString(file).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String required(String property) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("System property " + property + " is not set (Failsafe sets it in pom.xml)");
+        }
+        return value;
+    }
+}
