@@ -8,6 +8,7 @@ import io.zktoolkit.config.ToolkitKeys;
 import io.zktoolkit.config.ToolkitSettings;
 import io.zktoolkit.it.harness.InJvmQuorum;
 import io.zktoolkit.it.harness.SessionExpiry;
+import io.zktoolkit.it.harness.SyncedRead;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,7 +85,7 @@ class FencedMutexTest {
         assertThat(done.await(90, TimeUnit.SECONDS)).isTrue();
         assertThat(violations).isEmpty();
         assertThat(accepted).hasSize(workers * rounds).isSorted().doesNotHaveDuplicates();
-        assertThat(new String(setup.curator().getData().forPath("/counter"), StandardCharsets.UTF_8))
+        assertThat(new String(SyncedRead.of(setup.curator(), "/counter"), StandardCharsets.UTF_8))
                 .isEqualTo(Integer.toString(workers * rounds));
     }
 

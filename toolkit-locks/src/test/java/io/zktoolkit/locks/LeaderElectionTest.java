@@ -8,6 +8,7 @@ import io.zktoolkit.config.ToolkitKeys;
 import io.zktoolkit.config.ToolkitSettings;
 import io.zktoolkit.it.harness.ChildJvm;
 import io.zktoolkit.it.harness.InJvmQuorum;
+import io.zktoolkit.it.harness.SyncedRead;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,7 +81,7 @@ class LeaderElectionTest {
         assertThatThrownBy(() -> firstLeadership.fencedSetData("/owned-by-leader", "old".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(LockLostException.class).hasMessageContaining("leadership of g");
         secondLeadership.fencedSetData("/owned-by-leader", "new".getBytes(StandardCharsets.UTF_8));
-        assertThat(new String(writer.curator().getData().forPath("/owned-by-leader"), StandardCharsets.UTF_8)).isEqualTo("new");
+        assertThat(new String(SyncedRead.of(writer.curator(), "/owned-by-leader"), StandardCharsets.UTF_8)).isEqualTo("new");
     }
 
     @Test

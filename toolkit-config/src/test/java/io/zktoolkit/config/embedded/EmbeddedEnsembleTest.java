@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import io.zktoolkit.it.harness.SyncedRead;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
@@ -103,8 +104,7 @@ class EmbeddedEnsembleTest {
             }
             // the restarted server has caught up: a client talking only to it sees the latest write
             try (CuratorFramework only = client("127.0.0.1:" + zk.clientPort(0))) {
-                only.sync().forPath("/counter");
-                assertThat(new String(only.getData().forPath("/counter"), StandardCharsets.UTF_8)).isEqualTo("20");
+                assertThat(new String(SyncedRead.of(only, "/counter"), StandardCharsets.UTF_8)).isEqualTo("20");
             }
         }
     }
