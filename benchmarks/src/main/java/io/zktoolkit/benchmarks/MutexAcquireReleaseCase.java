@@ -15,10 +15,7 @@ import org.apache.curator.framework.recipes.locks.InterProcessMutex;
  * {@link InterProcessMutex} on the same ensemble and client. Each trial locks and unlocks in a
  * loop for a fixed slice of time.
  */
-public final class MutexAcquireReleaseCase implements BenchmarkCase {
-    private final Duration slice;
-    private final int warmups;
-    private final int trials;
+public final class MutexAcquireReleaseCase extends ThroughputCase {
     private ToolkitClient zk;
     private FencedMutex fenced;
     private InterProcessMutex plain;
@@ -29,9 +26,7 @@ public final class MutexAcquireReleaseCase implements BenchmarkCase {
      * @param trials measured trials per side
      */
     public MutexAcquireReleaseCase(Duration slice, int warmups, int trials) {
-        this.slice = slice;
-        this.warmups = warmups;
-        this.trials = trials;
+        super(slice, warmups, trials);
     }
 
     /** 1 s slices, 2 warmups and 20 trials per side (fewer cannot tell the two apart on 2 cores): about 45 s. */
@@ -42,26 +37,6 @@ public final class MutexAcquireReleaseCase implements BenchmarkCase {
     @Override
     public String name() {
         return "mutex acquire+release per second, uncontended, 3-server ensemble";
-    }
-
-    @Override
-    public String unit() {
-        return "ops/s";
-    }
-
-    @Override
-    public Direction direction() {
-        return Direction.HIGHER_IS_BETTER;
-    }
-
-    @Override
-    public int warmups() {
-        return warmups;
-    }
-
-    @Override
-    public int trials() {
-        return trials;
     }
 
     @Override
@@ -81,7 +56,7 @@ public final class MutexAcquireReleaseCase implements BenchmarkCase {
     @Override
     public Side toolkit() {
         return new Side("FencedMutex.acquire(30s) then LockLease.release(), token read each time, in a loop for "
-                + slice.toMillis() + " ms", () -> perSecond(() -> {
+                + slice().toMillis() + " ms", () -> perSecond(() -> {
                     try (LockLease lease = fenced.acquire(Duration.ofSeconds(30)).orElseThrow()) {
                         if (lease.token() <= 0) {
                             throw new IllegalStateException("no fencing token for " + lease);
@@ -92,31 +67,12 @@ public final class MutexAcquireReleaseCase implements BenchmarkCase {
 
     @Override
     public Side baseline() {
-        return new Side("InterProcessMutex.acquire(30, SECONDS) then release(), in a loop for " + slice.toMillis() + " ms",
+        return new Side("InterProcessMutex.acquire(30, SECONDS) then release(), in a loop for " + slice().toMillis() + " ms",
                 () -> perSecond(() -> {
                     if (!plain.acquire(30, TimeUnit.SECONDS)) {
                         throw new IllegalStateException("uncontended acquire timed out");
                     }
                     plain.release();
                 }));
-    }
-
-    private double perSecond(Cycle cycle) throws Exception {
-        long cycles = 0;
-        long start = System.nanoTime();
-        long deadline = start + slice.toNanos();
-        long now;
-        do {
-            cycle.run();
-            cycles++;
-            now = System.nanoTime();
-        } while (now < deadline);
-        return cycles * 1e9 / (now - start);
-    }
-
-    /** One acquire and release. */
-    @FunctionalInterface
-    private interface Cycle {
-        void run() throws Exception;
     }
 }

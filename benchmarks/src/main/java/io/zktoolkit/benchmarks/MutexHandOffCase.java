@@ -20,12 +20,9 @@ import org.apache.curator.framework.recipes.locks.InterProcessMutex;
  * embedded 3-server quorum; the sample is hand-offs per second across all of them. The toolkit's
  * {@link FencedMutex} against Curator's plain {@link InterProcessMutex}, same clients and ensemble.
  */
-public final class MutexHandOffCase implements BenchmarkCase {
+public final class MutexHandOffCase extends ThroughputCase {
     private static final int CLIENTS = 8;
 
-    private final Duration slice;
-    private final int warmups;
-    private final int trials;
     private EmbeddedEnsemble ensemble;
     private final List<ToolkitClient> clients = new ArrayList<>();
 
@@ -35,9 +32,7 @@ public final class MutexHandOffCase implements BenchmarkCase {
      * @param trials measured trials per side
      */
     public MutexHandOffCase(Duration slice, int warmups, int trials) {
-        this.slice = slice;
-        this.warmups = warmups;
-        this.trials = trials;
+        super(slice, warmups, trials);
     }
 
     /** 2 s slices, 1 warmup and 10 trials per side: about 45 s. */
@@ -48,26 +43,6 @@ public final class MutexHandOffCase implements BenchmarkCase {
     @Override
     public String name() {
         return "mutex hand-offs per second, 8 contending clients, 3-server ensemble";
-    }
-
-    @Override
-    public String unit() {
-        return "ops/s";
-    }
-
-    @Override
-    public Direction direction() {
-        return Direction.HIGHER_IS_BETTER;
-    }
-
-    @Override
-    public int warmups() {
-        return warmups;
-    }
-
-    @Override
-    public int trials() {
-        return trials;
     }
 
     @Override
@@ -90,7 +65,7 @@ public final class MutexHandOffCase implements BenchmarkCase {
     @Override
     public Side toolkit() {
         return new Side(CLIENTS + " clients loop FencedMutex.acquire(30s) / LockLease.release() on one lock for "
-                + slice.toMillis() + " ms", () -> handOffsPerSecond(zk -> {
+                + slice().toMillis() + " ms", () -> handOffsPerSecond(zk -> {
                     FencedMutex mutex = new FencedMutex(zk.curator(), "/bench/contended-fenced");
                     return () -> {
                         try (LockLease lease = mutex.acquire(Duration.ofSeconds(30)).orElseThrow()) {
@@ -103,7 +78,7 @@ public final class MutexHandOffCase implements BenchmarkCase {
     @Override
     public Side baseline() {
         return new Side(CLIENTS + " clients loop InterProcessMutex.acquire(30, SECONDS) / release() on one lock for "
-                + slice.toMillis() + " ms", () -> handOffsPerSecond(zk -> {
+                + slice().toMillis() + " ms", () -> handOffsPerSecond(zk -> {
                     InterProcessMutex mutex = new InterProcessMutex(zk.curator(), "/bench/contended-plain");
                     return () -> {
                         if (!mutex.acquire(30, TimeUnit.SECONDS)) {
@@ -119,9 +94,9 @@ public final class MutexHandOffCase implements BenchmarkCase {
         AtomicReference<Exception> failure = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(CLIENTS);
         long start = System.nanoTime();
-        long deadline = start + slice.toNanos();
+        long deadline = start + slice().toNanos();
         for (ToolkitClient zk : clients) {
-            Cycle cycle = factory.forClient(zk);
+            Operation cycle = factory.forClient(zk);
             Thread t = new Thread(() -> {
                 try {
                     while (System.nanoTime() < deadline && failure.get() == null) {
@@ -136,7 +111,7 @@ public final class MutexHandOffCase implements BenchmarkCase {
             }, "hand-off");
             t.start();
         }
-        if (!done.await(slice.toMillis() + 60_000, TimeUnit.MILLISECONDS)) {
+        if (!done.await(slice().toMillis() + 60_000, TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException("contending clients did not finish");
         }
         if (failure.get() != null) {
@@ -145,15 +120,9 @@ public final class MutexHandOffCase implements BenchmarkCase {
         return cycles.get() * 1e9 / (System.nanoTime() - start);
     }
 
-    /** One acquire and release. */
-    @FunctionalInterface
-    private interface Cycle {
-        void run() throws Exception;
-    }
-
-    /** Makes one client's cycle. */
+    /** Makes one client's acquire-and-release. */
     @FunctionalInterface
     private interface CycleFactory {
-        Cycle forClient(ToolkitClient zk);
+        Operation forClient(ToolkitClient zk);
     }
 }

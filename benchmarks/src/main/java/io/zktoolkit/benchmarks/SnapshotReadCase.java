@@ -13,7 +13,7 @@ import java.time.Duration;
  * {@code LiveConfig} snapshot served from memory against a Curator {@code getData} round trip per
  * read. Each trial reads in a loop for a fixed slice of time.
  */
-public final class SnapshotReadCase implements BenchmarkCase {
+public final class SnapshotReadCase extends ThroughputCase {
     private static final String SET = "bench/reads";
     private static final String PATH = "/bench/reads";
     private static final String KEY = "key";
@@ -21,9 +21,6 @@ public final class SnapshotReadCase implements BenchmarkCase {
     /** Reads between clock checks: a clock read costs about as much as a snapshot read. */
     private static final int BATCH = 64;
 
-    private final Duration slice;
-    private final int warmups;
-    private final int trials;
     private ToolkitClient zk;
     private LiveConfig live;
     /** Every value read ends up here, so the JIT cannot drop a read whose result is unused. */
@@ -35,9 +32,7 @@ public final class SnapshotReadCase implements BenchmarkCase {
      * @param trials measured trials per side
      */
     public SnapshotReadCase(Duration slice, int warmups, int trials) {
-        this.slice = slice;
-        this.warmups = warmups;
-        this.trials = trials;
+        super(slice, warmups, trials);
     }
 
     /** 200 ms slices, 5 warmups (the JIT compiles the loops) and 20 trials per side: about 10 s. */
@@ -48,26 +43,6 @@ public final class SnapshotReadCase implements BenchmarkCase {
     @Override
     public String name() {
         return "snapshot reads per second, embedded standalone";
-    }
-
-    @Override
-    public String unit() {
-        return "ops/s";
-    }
-
-    @Override
-    public Direction direction() {
-        return Direction.HIGHER_IS_BETTER;
-    }
-
-    @Override
-    public int warmups() {
-        return warmups;
-    }
-
-    @Override
-    public int trials() {
-        return trials;
     }
 
     @Override
@@ -92,13 +67,13 @@ public final class SnapshotReadCase implements BenchmarkCase {
 
     @Override
     public Side toolkit() {
-        return new Side("liveConfig.snapshot().getString(\"" + KEY + "\", null) in a loop for " + slice.toMillis()
+        return new Side("liveConfig.snapshot().getString(\"" + KEY + "\", null) in a loop for " + slice().toMillis()
                 + " ms", () -> readsPerSecond(() -> live.snapshot().getString(KEY, null)));
     }
 
     @Override
     public Side baseline() {
-        return new Side("new String(curator.getData().forPath(znode), UTF_8) in a loop for " + slice.toMillis() + " ms",
+        return new Side("new String(curator.getData().forPath(znode), UTF_8) in a loop for " + slice().toMillis() + " ms",
                 () -> readsPerSecond(() -> new String(zk.curator().getData().forPath(PATH), StandardCharsets.UTF_8)));
     }
 
@@ -106,7 +81,7 @@ public final class SnapshotReadCase implements BenchmarkCase {
         long reads = 0;
         long chars = 0;
         long start = System.nanoTime();
-        long deadline = start + slice.toNanos();
+        long deadline = start + slice().toNanos();
         long now;
         do {
             for (int i = 0; i < BATCH; i++) {

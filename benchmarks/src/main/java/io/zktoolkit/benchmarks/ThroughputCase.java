@@ -1,0 +1,69 @@
+package io.zktoolkit.benchmarks;
+
+import java.time.Duration;
+
+/**
+ * A case whose trial runs operations for a fixed slice of time and reports operations per second,
+ * higher being better: what the throughput cases share.
+ */
+abstract class ThroughputCase implements BenchmarkCase {
+    private final Duration slice;
+    private final int warmups;
+    private final int trials;
+
+    /**
+     * @param slice how long one trial runs operations
+     * @param warmups warmup trials per side
+     * @param trials measured trials per side
+     */
+    ThroughputCase(Duration slice, int warmups, int trials) {
+        this.slice = slice;
+        this.warmups = warmups;
+        this.trials = trials;
+    }
+
+    /** How long one trial runs operations. */
+    Duration slice() {
+        return slice;
+    }
+
+    @Override
+    public String unit() {
+        return "ops/s";
+    }
+
+    @Override
+    public Direction direction() {
+        return Direction.HIGHER_IS_BETTER;
+    }
+
+    @Override
+    public int warmups() {
+        return warmups;
+    }
+
+    @Override
+    public int trials() {
+        return trials;
+    }
+
+    /** Runs {@code operation} back to back for one slice on this thread; operations per second. */
+    double perSecond(Operation operation) throws Exception {
+        long count = 0;
+        long start = System.nanoTime();
+        long deadline = start + slice.toNanos();
+        long now;
+        do {
+            operation.run();
+            count++;
+            now = System.nanoTime();
+        } while (now < deadline);
+        return count * 1e9 / (now - start);
+    }
+
+    /** One measured operation. */
+    @FunctionalInterface
+    interface Operation {
+        void run() throws Exception;
+    }
+}
