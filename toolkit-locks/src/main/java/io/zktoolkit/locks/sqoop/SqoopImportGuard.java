@@ -1,0 +1,105 @@
+package io.zktoolkit.locks.sqoop;
+
+import io.zktoolkit.config.ToolkitClient;
+import io.zktoolkit.locks.FencedMutex;
+import io.zktoolkit.locks.FencedSemaphore;
+import io.zktoolkit.locks.FencedSemaphore.SemaphoreLease;
+import io.zktoolkit.locks.Holder;
+import io.zktoolkit.locks.LockInspector;
+import io.zktoolkit.locks.LockLease;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Keeps a fleet of Sqoop imports from colliding or overloading a source database: one import per
+ * table at a time (a {@link FencedMutex} per source and table), and at most a configured number
+ * of mappers against one source database (a {@link FencedSemaphore} whose leases are mappers).
+ * An import takes its table lock first, then as many mapper leases as it runs mappers, all or
+ * nothing, and gives everything back when it ends or its process dies.
+ *
+ * <pre>{@code
+ * SqoopImportGuard guard = SqoopImportGuard.forSource(zk, jdbcUrl, 8);
+ * try (GuardedImport slot = guard.acquire("orders", 2, Duration.ofMinutes(10))) {
+ *     int rc = Sqoop.runTool(args, conf);
+ * }
+ * }</pre>
+ */
+public final class SqoopImportGuard {
+    private final ToolkitClient zk;
+    private final String source;
+    private final FencedSemaphore mappers;
+    private final int maxMappers;
+
+    private SqoopImportGuard(ToolkitClient zk, String source, int maxMappers) {
+        this.zk = zk;
+        this.source = source;
+        this.maxMappers = maxMappers;
+        this.mappers = new FencedSemaphore(zk.curator(), FencedSemaphore.ROOT + "/sqoop/" + source + "/mappers",
+                maxMappers, Holder.current());
+    }
+
+    /**
+     * The guard for one source database, named after its JDBC URL's host, port and database.
+     *
+     * @param maxMappers mappers allowed against this source at once, across every job using the guard
+     */
+    public static SqoopImportGuard forSource(ToolkitClient zk, String jdbcUrl, int maxMappers) {
+        if (maxMappers < 1) {
+            throw new IllegalArgumentException("maxMappers must be at least 1, got " + maxMappers + " for " + jdbcUrl);
+        }
+        return new SqoopImportGuard(Objects.requireNonNull(zk, "zk"), sourceId(jdbcUrl), maxMappers);
+    }
+
+    /** The znode-safe name of a source: {@code jdbc:postgresql://db:5432/shop} becomes {@code postgresql_db_5432_shop}. */
+    static String sourceId(String jdbcUrl) {
+        String rest = jdbcUrl.startsWith("jdbc:") ? jdbcUrl.substring(5) : jdbcUrl;
+        int query = rest.indexOf('?');
+        if (query >= 0) {
+            rest = rest.substring(0, query);
+        }
+        return rest.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.-]+", "_").replaceAll("^_+|_+$", "");
+    }
+
+    /** This source's name under the guard's znodes. */
+    public String source() {
+        return source;
+    }
+
+    /**
+     * Waits up to {@code wait} for the table and {@code mappers} mapper leases.
+     *
+     * @throws ImportBusyException when either is not free in time, naming who holds the table
+     * @throws IllegalArgumentException when more mappers are asked for than the source allows
+     */
+    public GuardedImport acquire(String table, int mappers, Duration wait) {
+        if (mappers < 1 || mappers > maxMappers) {
+            throw new IllegalArgumentException("An import of " + table + " asks for " + mappers
+                    + " mappers; source " + source + " allows 1 to " + maxMappers);
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        String lockPath = FencedMutex.ROOT + "/sqoop/" + source + "/" + table;
+        Optional<LockLease> tableLock = new FencedMutex(zk.curator(), lockPath).acquire(wait);
+        if (tableLock.isEmpty()) {
+            throw new ImportBusyException("Table " + table + " of source " + source + " is being imported by "
+                    + holderOf(lockPath) + "; waited " + wait.toMillis() + " ms");
+        }
+        List<SemaphoreLease> leases = this.mappers.acquire(mappers, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        if (leases.isEmpty()) {
+            tableLock.get().release();
+            throw new ImportBusyException("Source " + source + " has no " + mappers + " free mapper(s) of " + maxMappers
+                    + " for table " + table + " within " + wait.toMillis() + " ms; other imports hold them");
+        }
+        return new GuardedImport(table, tableLock.get(), leases);
+    }
+
+    private String holderOf(String lockPath) {
+        try {
+            return new LockInspector(zk).lock(lockPath).map(l -> l.holder().toString()).orElse("another job");
+        } catch (Exception e) {
+            return "another job";
+        }
+    }
+}
