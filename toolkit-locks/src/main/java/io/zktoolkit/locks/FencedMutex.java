@@ -82,7 +82,15 @@ public final class FencedMutex {
             return Optional.empty();
         }
         String node = mutex.ownNode();
-        return Optional.of(new LockLease(this, node, driver.tokenOf(node)));
+        try {
+            return Optional.of(new LockLease(this, node, driver.tokenOf(curator, node)));
+        } catch (LockLostException e) {
+            releaseQuietly();
+            throw e;
+        } catch (Exception e) {
+            releaseQuietly();
+            throw new LockLostException("Could not read the token of lock " + path + ": " + e, e);
+        }
     }
 
     /** Waits as long as it takes. */
@@ -107,8 +115,14 @@ public final class FencedMutex {
             } catch (Exception again) {
                 LOG.error("Could not schedule the deletion of lock node {}: {}", lease.nodePath(), again.toString());
             }
-        } finally {
-            driver.forget(lease.nodePath());
+        }
+    }
+
+    private void releaseQuietly() {
+        try {
+            mutex.release();
+        } catch (Exception e) {
+            LOG.warn("Could not release lock {} after a failed acquisition: {}", path, e.toString());
         }
     }
 

@@ -1,20 +1,24 @@
 package io.zktoolkit.locks;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.locks.StandardLockInternalsDriver;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.data.Stat;
 
 /**
- * Curator's lock driver, remembering the creation zxid of each lock node it creates. That zxid is
+ * Curator's lock driver, remembering the creation zxid of the lock node it creates. That zxid is
  * the fencing token: ZooKeeper assigns it, it grows with every write in the ensemble and never
  * wraps, and a fair lock grants its nodes in creation order, so each acquisition's token is
  * higher than every earlier holder's. Recording it at creation costs no extra round trip.
+ *
+ * <p>Curator creates the node on the acquiring thread, so the record is per thread: it is
+ * overwritten by the next acquisition and never outlives a wait that timed out.
  */
 final class TokenRecordingDriver extends StandardLockInternalsDriver {
-    private final Map<String, Long> tokens = new ConcurrentHashMap<>();
+    private record Created(String path, long czxid) {
+    }
+
+    private final ThreadLocal<Created> lastCreated = new ThreadLocal<>();
 
     @Override
     public String createsTheLock(CuratorFramework client, String path, byte[] lockNodeBytes) throws Exception {
@@ -25,22 +29,22 @@ final class TokenRecordingDriver extends StandardLockInternalsDriver {
                 .withProtection()
                 .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
                 .forPath(path, lockNodeBytes == null ? new byte[0] : lockNodeBytes);
-        long czxid = stat.getCzxid();
-        if (czxid == 0) {
-            // Curator found our node again after a connection loss instead of creating it; ask for its stat.
-            Stat found = client.checkExists().forPath(ourPath);
-            czxid = found == null ? 0 : found.getCzxid();
-        }
-        tokens.put(ourPath, czxid);
+        lastCreated.set(new Created(ourPath, stat.getCzxid()));
         return ourPath;
     }
 
-    /** The token of a node this driver created, or 0 if unknown. */
-    long tokenOf(String nodePath) {
-        return tokens.getOrDefault(nodePath, 0L);
-    }
-
-    void forget(String nodePath) {
-        tokens.remove(nodePath);
+    /** The token of {@code nodePath}, which the calling thread has just acquired. */
+    long tokenOf(CuratorFramework client, String nodePath) throws Exception {
+        Created created = lastCreated.get();
+        lastCreated.remove();
+        if (created != null && created.path().equals(nodePath) && created.czxid() != 0) {
+            return created.czxid();
+        }
+        // Curator found our node again after a connection loss instead of creating it: ask for its stat.
+        Stat found = client.checkExists().forPath(nodePath);
+        if (found == null) {
+            throw new LockLostException("Lock node " + nodePath + " vanished right after it was acquired");
+        }
+        return found.getCzxid();
     }
 }

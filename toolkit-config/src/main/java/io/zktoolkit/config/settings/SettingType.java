@@ -76,69 +76,25 @@ public interface SettingType<T> {
     /** A whole number within {@code [min, max]}. */
     static SettingType<Integer> integer(int min, int max) {
         String valid = "a whole number from " + min + " to " + max;
-        return of(valid, s -> {
-            int value;
-            try {
-                value = Integer.parseInt(s.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("expected " + valid);
-            }
-            if (value < min || value > max) {
-                throw new IllegalArgumentException("expected " + valid);
-            }
-            return value;
-        });
+        return ranged(valid, valid, Integer::parseInt, min, max);
     }
 
     /** A whole number within {@code [min, max]}, as a long. */
     static SettingType<Long> longInteger(long min, long max) {
         String valid = "a whole number from " + min + " to " + max;
-        return of(valid, s -> {
-            long value;
-            try {
-                value = Long.parseLong(s.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("expected " + valid);
-            }
-            if (value < min || value > max) {
-                throw new IllegalArgumentException("expected " + valid);
-            }
-            return value;
-        });
+        return ranged(valid, valid, Long::parseLong, min, max);
     }
 
-    /** A finite decimal number within {@code [min, max]}. */
+    /** A finite decimal number within {@code [min, max]} (NaN and infinities fall outside any finite range). */
     static SettingType<Double> decimal(double min, double max) {
         String valid = "a number from " + min + " to " + max;
-        return of(valid, s -> {
-            double value;
-            try {
-                value = Double.parseDouble(s.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("expected " + valid);
-            }
-            if (!Double.isFinite(value) || value < min || value > max) {
-                throw new IllegalArgumentException("expected " + valid);
-            }
-            return value;
-        });
+        return ranged(valid, valid, Double::parseDouble, min, max);
     }
 
     /** A size in bytes within {@code [min, max]}, in the {@link Sizes} format. */
     static SettingType<Long> size(long min, long max) {
-        String valid = Sizes.VALID + ", from " + min + " to " + max + " bytes";
-        return of("size, " + min + " to " + max + " bytes", s -> {
-            long value;
-            try {
-                value = Sizes.parse(s);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("expected " + valid);
-            }
-            if (value < min || value > max) {
-                throw new IllegalArgumentException("expected " + valid);
-            }
-            return value;
-        });
+        return ranged("size, " + min + " to " + max + " bytes", Sizes.VALID + ", from " + min + " to " + max + " bytes",
+                Sizes::parse, min, max);
     }
 
     /** A comma-separated list; items are trimmed and empty items dropped. */
@@ -161,18 +117,27 @@ public interface SettingType<T> {
 
     /** A duration of at least {@code min}, in the {@link Durations} format. */
     static SettingType<Duration> duration(Duration min) {
-        String valid = Durations.VALID + ", at least " + Durations.format(min);
-        return of("duration, at least " + Durations.format(min), s -> {
-            Duration d;
+        return ranged("duration, at least " + Durations.format(min), Durations.VALID + ", at least " + Durations.format(min),
+                Durations::parse, min, null);
+    }
+
+    /**
+     * A value parsed by {@code parser} within {@code [min, max]} ({@code max} null for no upper
+     * bound); text that does not parse and values out of range get the same message, saying what is valid.
+     */
+    private static <T extends Comparable<T>> SettingType<T> ranged(String description, String valid,
+            Function<String, T> parser, T min, T max) {
+        return of(description, s -> {
+            T value;
             try {
-                d = Durations.parse(s);
+                value = parser.apply(s.trim());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("expected " + valid);
             }
-            if (d.compareTo(min) < 0) {
+            if (value.compareTo(min) < 0 || (max != null && value.compareTo(max) > 0)) {
                 throw new IllegalArgumentException("expected " + valid);
             }
-            return d;
+            return value;
         });
     }
 

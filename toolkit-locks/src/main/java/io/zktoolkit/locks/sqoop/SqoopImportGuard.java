@@ -86,7 +86,13 @@ public final class SqoopImportGuard {
             throw new ImportBusyException("Table " + table + " of source " + source + " is being imported by "
                     + holderOf(lockPath) + "; waited " + wait.toMillis() + " ms");
         }
-        List<SemaphoreLease> leases = this.mappers.acquire(mappers, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        List<SemaphoreLease> leases;
+        try {
+            leases = this.mappers.acquire(mappers, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        } catch (RuntimeException e) {
+            tableLock.get().release();
+            throw e;
+        }
         if (leases.isEmpty()) {
             tableLock.get().release();
             throw new ImportBusyException("Source " + source + " has no " + mappers + " free mapper(s) of " + maxMappers
