@@ -7,7 +7,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.recipes.locks.StandardLockInternalsDriver;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
@@ -29,8 +28,16 @@ public final class LockInspector {
         this.curator = client.curator();
     }
 
-    /** One lock and the participants in line for it. */
-    public record LockInfo(String path, Holder holder, long token, Instant since, List<Holder> waiters) {
+    /**
+     * One granted lock and the participants waiting for it.
+     *
+     * @param path the lock's path (for a read-write or Hive lock, the queue's path)
+     * @param object what is locked below {@code path}: {@code /} for the whole lock, or for
+     *        example {@code /orders/ds=2024-01-01} in a Hive database's queue
+     * @param mode exclusive for a mutex; the requested mode in a shared-exclusive queue
+     */
+    public record LockInfo(String path, Holder holder, long token, Instant since, List<Holder> waiters,
+                           String object, LockMode mode) {
     }
 
     /** One election group. */
@@ -41,7 +48,7 @@ public final class LockInspector {
     public List<LockInfo> locks() throws Exception {
         List<LockInfo> found = new ArrayList<>();
         walk(FencedMutex.ROOT, found);
-        found.sort(Comparator.comparing(LockInfo::path));
+        found.sort(Comparator.comparing(LockInfo::path).thenComparing(LockInfo::object).thenComparingLong(LockInfo::token));
         return found;
     }
 
@@ -65,16 +72,45 @@ public final class LockInspector {
     private void walk(String path, List<LockInfo> found) throws Exception {
         List<String> children = children(path);
         List<Participant> line = inLine(path, LOCK_MARK);
-        if (!line.isEmpty()) {
+        if (line.stream().anyMatch(p -> QueueNodeName.parse(p.name()).isPresent())) {
+            sharedExclusiveQueue(path, line, found);
+        } else if (!line.isEmpty()) {
             Participant first = line.get(0);
             found.add(new LockInfo(path, Holder.decode(first.data()), first.stat().getCzxid(),
                     Instant.ofEpochMilli(first.stat().getCtime()),
-                    line.subList(1, line.size()).stream().map(p -> Holder.decode(p.data())).toList()));
+                    line.subList(1, line.size()).stream().map(p -> Holder.decode(p.data())).toList(),
+                    "/", LockMode.EXCLUSIVE));
         }
         for (String child : children) {
             if (!child.contains(LOCK_MARK)) {
                 walk(ZKPaths.makePath(path, child), found);
             }
+        }
+    }
+
+    /** Each granted request of a read-write or Hive queue, with the waiting requests it holds up. */
+    private static void sharedExclusiveQueue(String path, List<Participant> line, List<LockInfo> found) {
+        List<String> names = line.stream().map(Participant::name).toList();
+        List<LockRequest> requests = names.stream()
+                .map(n -> QueueNodeName.parse(n).orElse(new LockRequest(List.of(), LockMode.EXCLUSIVE)))
+                .toList();
+        List<Integer> granted = new ArrayList<>();
+        for (int i = 0; i < line.size(); i++) {
+            if (SharedExclusiveDriver.nearestConflict(names.subList(0, i), requests.get(i)) == null) {
+                granted.add(i);
+            }
+        }
+        for (int i : granted) {
+            Participant holder = line.get(i);
+            List<Holder> waiters = new ArrayList<>();
+            for (int j = i + 1; j < line.size(); j++) {
+                if (!granted.contains(j) && requests.get(j).conflictsWith(requests.get(i))) {
+                    waiters.add(Holder.decode(line.get(j).data()));
+                }
+            }
+            found.add(new LockInfo(path, Holder.decode(holder.data()), holder.stat().getCzxid(),
+                    Instant.ofEpochMilli(holder.stat().getCtime()), waiters,
+                    requests.get(i).objectPath(), requests.get(i).mode()));
         }
     }
 
@@ -93,7 +129,7 @@ public final class LockInspector {
                 // released while we looked
             }
         }
-        line.sort(Comparator.comparing(p -> StandardLockInternalsDriver.standardFixForSorting(p.name(), mark)));
+        line.sort(Comparator.comparing(p -> QueueNodeName.sequence(p.name(), mark)));
         return line;
     }
 

@@ -14,7 +14,7 @@ import org.apache.zookeeper.data.Stat;
  * <p>Curator creates the node on the acquiring thread, so the record is per thread: it is
  * overwritten by the next acquisition and never outlives a wait that timed out.
  */
-final class TokenRecordingDriver extends StandardLockInternalsDriver {
+class TokenRecordingDriver extends StandardLockInternalsDriver {
     private record Created(String path, long czxid) {
     }
 
@@ -28,9 +28,14 @@ final class TokenRecordingDriver extends StandardLockInternalsDriver {
                 .creatingParentContainersIfNeeded()
                 .withProtection()
                 .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
-                .forPath(path, lockNodeBytes == null ? new byte[0] : lockNodeBytes);
+                .forPath(nodePathFor(path), lockNodeBytes == null ? new byte[0] : lockNodeBytes);
         lastCreated.set(new Created(ourPath, stat.getCzxid()));
         return ourPath;
+    }
+
+    /** The path to create a lock node at, given Curator's {@code <lock>/lock-}; a driver may name nodes its own way. */
+    String nodePathFor(String lockPath) {
+        return lockPath;
     }
 
     /** The token of {@code nodePath}, which the calling thread has just acquired. */
