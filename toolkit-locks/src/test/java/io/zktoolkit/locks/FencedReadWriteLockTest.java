@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zktoolkit.config.ToolkitClient;
+import io.zktoolkit.config.testing.QuorumClients;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -10,7 +10,7 @@ import io.zktoolkit.locks.LockInspector;
 import io.zktoolkit.locks.LockLease;
 import io.zktoolkit.locks.LockLostException;
 import io.zktoolkit.locks.LockMode;
-import io.zktoolkit.locks.QuorumClients;
+import io.zktoolkit.config.testing.QuorumClients;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.zktoolkit.locks;
+package io.zktoolkit.config.testing;
 
 import io.zktoolkit.config.ToolkitClient;
 import io.zktoolkit.config.ToolkitKeys;
@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A real 3-server quorum and the clients a test opened on it, closed together. */
+/** For tests of the modules above config: a real 3-server quorum and the clients a test opened on it, closed together. */
 public final class QuorumClients implements AutoCloseable {
     private final InJvmQuorum quorum = InJvmQuorum.start(3);
     private final List<ToolkitClient> clients = new ArrayList<>();
