@@ -7,9 +7,10 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 
 /**
- * One election group under {@value LeaderElection#ROOT}: the group's paths, the checks on its name
- * and on participant ids, and the hand-over of the {@link Breadcrumb}, kept apart from the latch so
- * that another style of election can share them.
+ * One election group under {@value LeaderElection#ROOT}, as both styles of election share it: the
+ * group's paths, the checks on its name and on participant ids, and the hand-over of the
+ * {@link Breadcrumb}. Keeping the hand-over in one place keeps the breadcrumb's format and its
+ * fenced write the same whichever style led last.
  */
 final class ElectionGroup {
     private final CuratorFramework curator;
@@ -76,6 +77,11 @@ final class ElectionGroup {
     /** Where {@link LeaderElection}'s latch nodes live. */
     String latchPath() {
         return LeaderElection.ROOT + "/" + name + "/latch";
+    }
+
+    /** Where {@link SelectorElection}'s lock nodes live. */
+    String selectorPath() {
+        return LeaderElection.ROOT + "/" + name + "/selector";
     }
 
     String breadcrumbPath() {

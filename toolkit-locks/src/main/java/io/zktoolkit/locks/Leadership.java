@@ -6,8 +6,13 @@ import org.apache.curator.framework.CuratorFramework;
 /**
  * This participant's leadership of an election group: a fencing token higher than every earlier
  * leader's, the {@link Breadcrumb} of the leader before, and fenced writes (see
- * {@link FencedOwnership}). {@link #release()} steps down as its election says: a
- * {@link LeaderElection} closes.
+ * {@link FencedOwnership}). Both styles of election hand one out: {@link LeaderElection} for as
+ * long as the participant leads, {@link SelectorElection} for one run of its {@link LeaderWork}.
+ *
+ * <p>{@link #release()} steps down. For a {@link LeaderElection} it closes the election. For a
+ * {@link SelectorElection} it ends the turn: the work is interrupted (unless it is the caller) and
+ * should return, and the lock node goes when it does, so until then no one else leads and fenced
+ * writes still succeed.
  */
 public final class Leadership extends FencedOwnership {
     private final String group;
