@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * fenced write: only a participant that still holds its node can leave one. Only then are
  * listeners told, on the election's own thread. Leadership ends with the node: a clean
  * {@link #close()} deletes it at once, a crashed leader's node goes when its session expires,
- * which bounds failover after kill -9 by the session timeout.
+ * which bounds failover after kill -9 by the session timeout. For leadership that passes on when
+ * a piece of work ends, see {@link SelectorElection}.
  *
  * <pre>{@code
  * try (LeaderElection election = LeaderElection.create(zk, "sqoop-coordinator", "edge-3:4711")) {
