@@ -187,7 +187,11 @@ public abstract class FencedOwnership implements AutoCloseable {
         }
     }
 
-    private void connectionChanged(CuratorFramework client, ConnectionState newState) {
+    /**
+     * Follows the connection. Package-private so that a recipe which interrupts its holder on the
+     * same event can apply it first: the interrupted holder's {@link #checkHeld()} then fails.
+     */
+    void connectionChanged(CuratorFramework client, ConnectionState newState) {
         switch (newState) {
             case SUSPENDED -> moveTo(State.IN_DOUBT);
             case LOST -> markLost("the ZooKeeper session was lost");
@@ -206,6 +210,15 @@ public abstract class FencedOwnership implements AutoCloseable {
             LOG.warn("{} (token {}) lost: {}", capitalized(), token, why);
             moveTo(State.LOST);
         }
+    }
+
+    /**
+     * Marks the ownership lost and stops following the connection, without {@link #onRelease()}:
+     * for a recipe that has already let go of the node itself, or never got to use it.
+     */
+    void abandon(String why) {
+        markLost(why);
+        curator.getConnectionStateListenable().removeListener(connectionListener);
     }
 
     private synchronized void moveTo(State next) {

@@ -3,7 +3,6 @@ package io.zktoolkit.locks;
 import io.zktoolkit.config.ToolkitClient;
 import java.io.Closeable;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -15,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
-import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * fenced write: only a participant that still holds its node can leave one. Only then are
  * listeners told, on the election's own thread. Leadership ends with the node: a clean
  * {@link #close()} deletes it at once, a crashed leader's node goes when its session expires,
- * which bounds failover after kill -9 by the session timeout.
+ * which bounds failover after kill -9 by the session timeout. For leadership that passes on when
+ * a piece of work ends, see {@link SelectorElection}.
  *
  * <pre>{@code
  * try (LeaderElection election = LeaderElection.create(zk, "sqoop-coordinator", "edge-3:4711")) {
@@ -57,20 +56,19 @@ public final class LeaderElection implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(LeaderElection.class);
 
     private final CuratorFramework curator;
-    private final String group;
+    private final ElectionGroup group;
     private final String participantId;
     private final LeaderLatch latch;
     private final ExecutorService events;
     private final List<LeadershipListener> listeners = new CopyOnWriteArrayList<>();
-    private final Clock clock = Clock.systemUTC();
     private volatile Leadership leadership;
     private volatile State state = State.LATENT;
 
     private LeaderElection(CuratorFramework curator, String group, String participantId) {
         this.curator = Objects.requireNonNull(curator, "curator");
-        this.group = Objects.requireNonNull(group, "group");
-        this.participantId = Objects.requireNonNull(participantId, "participantId");
-        this.latch = new LeaderLatch(curator, latchPath(), participantId, LeaderLatch.CloseMode.NOTIFY_LEADER);
+        this.group = new ElectionGroup(curator, group);
+        this.participantId = ElectionGroup.checkedParticipantId(participantId);
+        this.latch = new LeaderLatch(curator, this.group.latchPath(), participantId, LeaderLatch.CloseMode.NOTIFY_LEADER);
         this.events = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "zktoolkit-election-" + group);
             t.setDaemon(true);
@@ -78,7 +76,11 @@ public final class LeaderElection implements Closeable {
         });
     }
 
-    /** An election in {@code group} (for example {@code sqoop-coordinator}) for participant {@code participantId}. */
+    /**
+     * An election in {@code group} (for example {@code sqoop-coordinator}) for participant {@code participantId}.
+     *
+     * @throws IllegalArgumentException when the group is empty or contains '/', or the id is empty or spans lines
+     */
     public static LeaderElection create(ToolkitClient client, String group, String participantId) {
         return new LeaderElection(client.curator(), group, participantId);
     }
@@ -138,7 +140,7 @@ public final class LeaderElection implements Closeable {
 
     /** The group. */
     public String group() {
-        return group;
+        return group.name();
     }
 
     /** This participant's id. */
@@ -165,7 +167,7 @@ public final class LeaderElection implements Closeable {
         }
         Leadership was = leadership;
         if (was != null) {
-            was.markLost("the election was closed");
+            was.abandon("the election was closed");
         }
         events.shutdown();
         try {
@@ -173,18 +175,6 @@ public final class LeaderElection implements Closeable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    CuratorFramework curator() {
-        return curator;
-    }
-
-    private String latchPath() {
-        return ROOT + "/" + group + "/latch";
-    }
-
-    private String breadcrumbPath() {
-        return ROOT + "/" + group + "/breadcrumb";
     }
 
     /** Runs on the election's thread. */
@@ -196,14 +186,10 @@ public final class LeaderElection implements Closeable {
                 LOG.warn("Election {}: told of leadership but our node {} is gone; waiting for the latch", group, node);
                 return;
             }
-            Breadcrumb previous = readBreadcrumb();
-            Leadership mine = new Leadership(this, node, stat.getCzxid(), previous);
-            Breadcrumb own = new Breadcrumb(participantId, mine.token(), clock.instant());
-            mine.fencedWrite(List.of(previous == null
-                    ? curator.transactionOp().create().forPath(breadcrumbPath(), own.encode())
-                    : curator.transactionOp().setData().forPath(breadcrumbPath(), own.encode())));
+            Leadership mine = group.takeOver(participantId, node, stat.getCzxid(), this::close);
             leadership = mine;
-            LOG.info("{} leads {} with token {} (previous: {})", participantId, group, mine.token(), previous);
+            LOG.info("{} leads {} with token {} (previous: {})", participantId, group.name(), mine.token(),
+                    mine.previousLeader().orElse(null));
             for (LeadershipListener listener : listeners) {
                 try {
                     listener.isLeader(mine);
@@ -218,15 +204,6 @@ public final class LeaderElection implements Closeable {
         }
     }
 
-    private Breadcrumb readBreadcrumb() throws Exception {
-        try {
-            return Breadcrumb.decode(breadcrumbPath(), curator.getData().forPath(breadcrumbPath()));
-        } catch (KeeperException.NoNodeException e) {
-            // nobody led this group before; the latch already made the group's folder
-            return null;
-        }
-    }
-
     /** Runs on the election's thread. */
     private void steppedDown(String why) {
         Leadership was = leadership;
@@ -234,7 +211,7 @@ public final class LeaderElection implements Closeable {
         if (was == null) {
             return;
         }
-        was.markLost(why);
+        was.abandon(why);
         for (LeadershipListener listener : listeners) {
             try {
                 listener.notLeader();

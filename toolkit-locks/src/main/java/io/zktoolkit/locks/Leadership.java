@@ -1,25 +1,35 @@
 package io.zktoolkit.locks;
 
 import java.util.Optional;
+import org.apache.curator.framework.CuratorFramework;
 
 /**
  * This participant's leadership of an election group: a fencing token higher than every earlier
  * leader's, the {@link Breadcrumb} of the leader before, and fenced writes (see
- * {@link FencedOwnership}). {@link #release()} steps down by closing the election.
+ * {@link FencedOwnership}). Both styles of election hand one out: {@link LeaderElection} for as
+ * long as the participant leads, {@link SelectorElection} for one run of its {@link LeaderWork}.
+ *
+ * <p>{@link #release()} steps down. For a {@link LeaderElection} it closes the election. For a
+ * {@link SelectorElection} it ends the turn: the work is interrupted (unless it is the caller) and
+ * should return, and the lock node goes when it does, so until then no one else leads and fenced
+ * writes still succeed.
  */
 public final class Leadership extends FencedOwnership {
-    private final LeaderElection election;
+    private final String group;
     private final Breadcrumb previous;
+    private final Runnable stepDown;
 
-    Leadership(LeaderElection election, String nodePath, long token, Breadcrumb previous) {
-        super(election.curator(), "leadership of " + election.group(), nodePath, token);
-        this.election = election;
+    Leadership(CuratorFramework curator, String group, String nodePath, long token, Breadcrumb previous,
+            Runnable stepDown) {
+        super(curator, "leadership of " + group, nodePath, token);
+        this.group = group;
         this.previous = previous;
+        this.stepDown = stepDown;
     }
 
     /** The group led. */
     public String group() {
-        return election.group();
+        return group;
     }
 
     /** Who led before, if anyone ever did: fence or clean up after it before acting. */
@@ -29,6 +39,6 @@ public final class Leadership extends FencedOwnership {
 
     @Override
     void onRelease() {
-        election.close();
+        stepDown.run();
     }
 }

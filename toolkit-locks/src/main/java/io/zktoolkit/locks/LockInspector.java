@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.KeeperException;
@@ -14,12 +15,14 @@ import org.apache.zookeeper.data.Stat;
 /**
  * What an operator needs when a job waits: every lock under {@value FencedMutex#ROOT} with its
  * holder, since when, its token and its waiters in line; every election group under
- * {@value LeaderElection#ROOT} with its leader and standbys. Reads only; a node that disappears
- * while it is being read is skipped.
+ * {@value LeaderElection#ROOT}, of either style, with its leader and standbys. Reads only; a node
+ * that disappears while it is being read is skipped.
  */
 public final class LockInspector {
     private static final String LOCK_MARK = "lock-";
     private static final String LATCH_MARK = "latch-";
+    /** Curator's {@code LeaderSelector} queues through an {@code InterProcessMutex}, whose nodes are named so. */
+    private static final String SELECTOR_MARK = LOCK_MARK;
 
     private final CuratorFramework curator;
 
@@ -40,8 +43,24 @@ public final class LockInspector {
                            String object, LockMode mode) {
     }
 
-    /** One election group. */
-    public record LeaderInfo(String group, String leader, long token, Instant since, List<String> standbys) {
+    /**
+     * One election group.
+     *
+     * @param style which election the group's participants run
+     * @param leader the leader's participant id: for the selector style the first in line, whose work
+     *        runs or is about to
+     * @param token the leader's fencing token
+     * @param since when the leader joined the line
+     * @param standbys the others, in line order
+     */
+    public record LeaderInfo(String group, Style style, String leader, long token, Instant since, List<String> standbys) {
+        /** The two styles of election. */
+        public enum Style {
+            /** {@link LeaderElection}: leads until it leaves. */
+            LATCH,
+            /** {@link SelectorElection}: leads while its work runs, then queues again. */
+            SELECTOR
+        }
     }
 
     /** Every held lock, by path. */
@@ -52,21 +71,31 @@ public final class LockInspector {
         return found;
     }
 
-    /** Every election group that has participants, by group. */
+    /**
+     * Every election group that has participants, by group. A group whose participants run both
+     * styles (a mistake: each style elects its own leader) shows up once per style.
+     */
     public List<LeaderInfo> leaders() throws Exception {
         List<LeaderInfo> found = new ArrayList<>();
-        for (String group : children(LeaderElection.ROOT)) {
-            String latch = LeaderElection.ROOT + "/" + group + "/latch";
-            List<Participant> line = inLine(latch, LATCH_MARK);
-            if (!line.isEmpty()) {
-                Participant leader = line.get(0);
-                found.add(new LeaderInfo(group, leader.text(), leader.stat().getCzxid(),
-                        Instant.ofEpochMilli(leader.stat().getCtime()),
-                        line.subList(1, line.size()).stream().map(Participant::text).toList()));
-            }
+        for (String name : children(LeaderElection.ROOT)) {
+            ElectionGroup group = new ElectionGroup(curator, name);
+            addLeader(found, group, LeaderInfo.Style.LATCH, inLine(group.latchPath(), LATCH_MARK), Participant::text);
+            addLeader(found, group, LeaderInfo.Style.SELECTOR, inLine(group.selectorPath(), SELECTOR_MARK),
+                    p -> SelectorElection.participantOf(p.data()));
         }
-        found.sort(Comparator.comparing(LeaderInfo::group));
+        found.sort(Comparator.comparing(LeaderInfo::group).thenComparing(LeaderInfo::style));
         return found;
+    }
+
+    private static void addLeader(List<LeaderInfo> found, ElectionGroup group, LeaderInfo.Style style,
+            List<Participant> line, Function<Participant, String> participantId) {
+        if (line.isEmpty()) {
+            return;
+        }
+        Participant leader = line.get(0);
+        found.add(new LeaderInfo(group.name(), style, participantId.apply(leader), leader.stat().getCzxid(),
+                Instant.ofEpochMilli(leader.stat().getCtime()),
+                line.subList(1, line.size()).stream().map(participantId).toList()));
     }
 
     private void walk(String path, List<LockInfo> found) throws Exception {

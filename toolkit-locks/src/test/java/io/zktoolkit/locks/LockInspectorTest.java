@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -57,11 +58,43 @@ class LockInspectorTest {
                     }
                     LockInspector.LeaderInfo group = inspector.leaders().get(0);
                     assertThat(group.group()).isEqualTo("coordinator");
+                    assertThat(group.style()).isEqualTo(LockInspector.LeaderInfo.Style.LATCH);
                     assertThat(group.leader()).isEqualTo("edge-1:11");
                     assertThat(group.token()).isEqualTo(leadership.token());
                     assertThat(group.standbys()).containsExactly("edge-2:22");
                 }
+
+                AtomicReference<Leadership> leading = new AtomicReference<>();
+                LeaderWork holdOn = leadership -> {
+                    leading.compareAndSet(null, leadership);
+                    Thread.sleep(Long.MAX_VALUE);
+                };
+                try (SelectorElection one = SelectorElection.builder(a).group("compactor").participantId("edge-1:11")
+                             .work(holdOn).build();
+                     SelectorElection two = SelectorElection.builder(b).group("compactor").participantId("edge-2:22")
+                             .work(holdOn).build()) {
+                    one.start();
+                    while (leading.get() == null) {
+                        assertThat(System.nanoTime()).isLessThan(deadline + TimeUnit.SECONDS.toNanos(20));
+                        Thread.sleep(10);
+                    }
+                    two.start();
+                    while (selectorGroup(inspector).map(g -> g.standbys().isEmpty()).orElse(true)) {
+                        assertThat(System.nanoTime()).isLessThan(deadline + TimeUnit.SECONDS.toNanos(20));
+                        Thread.sleep(10);
+                    }
+                    LockInspector.LeaderInfo group = selectorGroup(inspector).orElseThrow();
+                    assertThat(group.leader()).isEqualTo("edge-1:11");
+                    assertThat(group.token()).isEqualTo(leading.get().token());
+                    assertThat(group.standbys()).containsExactly("edge-2:22");
+                }
             }
         }
+    }
+
+    private static Optional<LockInspector.LeaderInfo> selectorGroup(LockInspector inspector) throws Exception {
+        return inspector.leaders().stream()
+                .filter(g -> g.group().equals("compactor") && g.style() == LockInspector.LeaderInfo.Style.SELECTOR)
+                .findFirst();
     }
 }
