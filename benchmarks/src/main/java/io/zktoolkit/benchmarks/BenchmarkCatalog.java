@@ -16,6 +16,15 @@ public final class BenchmarkCatalog {
                 PublishToListenersCase.standard(99),
                 SnapshotReadCase.standard(),
                 MutexAcquireReleaseCase.standard(),
-                MutexHandOffCase.standard());
+                MutexHandOffCase.standard(),
+                InstanceSelectionCase.standard(3),
+                InstanceSelectionCase.standard(300),
+                InstanceSelectionCase.standard(3000),
+                new RingSpreadCase(10, RingSpreadCase.Measure.KEYS_MOVED_ON_JOIN),
+                new RingSpreadCase(100, RingSpreadCase.Measure.KEYS_MOVED_ON_JOIN),
+                new RingSpreadCase(1000, RingSpreadCase.Measure.KEYS_MOVED_ON_JOIN),
+                new RingSpreadCase(10, RingSpreadCase.Measure.MAX_OVER_MEAN_LOAD),
+                new RingSpreadCase(100, RingSpreadCase.Measure.MAX_OVER_MEAN_LOAD),
+                new RingSpreadCase(1000, RingSpreadCase.Measure.MAX_OVER_MEAN_LOAD));
     }
 }
