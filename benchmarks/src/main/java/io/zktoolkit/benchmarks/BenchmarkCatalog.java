@@ -16,6 +16,8 @@ public final class BenchmarkCatalog {
                 PublishToListenersCase.standard(99),
                 SnapshotReadCase.standard(),
                 MutexAcquireReleaseCase.standard(),
-                MutexHandOffCase.standard());
+                MutexHandOffCase.standard(),
+                LeaderFailoverCase.cleanClose(),
+                LeaderFailoverCase.killNine());
     }
 }
