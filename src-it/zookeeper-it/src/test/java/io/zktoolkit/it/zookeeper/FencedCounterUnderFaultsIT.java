@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
@@ -139,7 +140,7 @@ class FencedCounterUnderFaultsIT {
     }
 
     private static String summary(CounterAudit audit, CounterFaults faults, long startedNanos) {
-        return String.format(java.util.Locale.ROOT, """
+        return String.format(Locale.ROOT, """
                 Fenced counter under faults: %d increments committed, acknowledged per client %s
                   outcomes the clients could not know: %d unknown (%d committed), %d rejected by the fence (%d committed)
                   %d tokens, %d lock hand-offs between writers
