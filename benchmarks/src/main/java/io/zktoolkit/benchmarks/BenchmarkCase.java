@@ -1,5 +1,7 @@
 package io.zktoolkit.benchmarks;
 
+import java.util.Optional;
+
 /**
  * One side-by-side comparison: the same job done with the toolkit and with what users write
  * today, each measured one trial at a time. The {@link BenchmarkRunner} interleaves the two sides'
@@ -30,6 +32,14 @@ public interface BenchmarkCase {
 
     /** The baseline side: the same job done the way users do it without the toolkit. */
     Side baseline();
+
+    /**
+     * A bound the toolkit should keep in every trial, reported beside the comparison; none by default.
+     * Asserted nowhere: on a shared machine a miss is a finding to read about, not a build failure.
+     */
+    default Optional<Goal> goal() {
+        return Optional.empty();
+    }
 
     /** Runs once before the first warmup. */
     default void setUp() throws Exception {

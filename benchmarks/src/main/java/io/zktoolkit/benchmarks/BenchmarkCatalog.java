@@ -17,6 +17,8 @@ public final class BenchmarkCatalog {
                 SnapshotReadCase.standard(),
                 MutexAcquireReleaseCase.standard(),
                 MutexHandOffCase.standard(),
+                LeaderFailoverCase.cleanClose(),
+                LeaderFailoverCase.killNine(),
                 InstanceSelectionCase.standard(3),
                 InstanceSelectionCase.standard(300),
                 InstanceSelectionCase.standard(3000),

@@ -83,6 +83,7 @@ public final class BenchmarkRunner {
             throw new IllegalArgumentException("need at least 1 trial and no negative warmups, got " + trials + " and "
                     + warmups);
         }
+        Goal goal = c.goal().orElse(null);
         SideRecorder toolkit = new SideRecorder("toolkit", c.toolkit());
         SideRecorder baseline = new SideRecorder("baseline", c.baseline());
         String error = null;
@@ -113,8 +114,8 @@ public final class BenchmarkRunner {
             }
         }
         return error != null
-                ? new CaseResult(c.name(), c.unit(), c.direction(), warmups, trials, null, null, error)
-                : new CaseResult(c.name(), c.unit(), c.direction(), warmups, trials, toolkit.result(),
+                ? new CaseResult(c.name(), c.unit(), c.direction(), warmups, trials, goal, null, null, error)
+                : new CaseResult(c.name(), c.unit(), c.direction(), warmups, trials, goal, toolkit.result(),
                         baseline.result(), null);
     }
 

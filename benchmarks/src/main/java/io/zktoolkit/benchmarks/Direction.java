@@ -27,6 +27,16 @@ public enum Direction {
         return toolkitSmaller == (this == LOWER_IS_BETTER) ? Verdict.BETTER : Verdict.WORSE;
     }
 
+    /** Whether {@code sample} is {@code limit} or better. */
+    public boolean keepsWithin(double sample, double limit) {
+        return this == LOWER_IS_BETTER ? sample <= limit : sample >= limit;
+    }
+
+    /** The worst of a side's samples: the largest when lower is better, else the smallest. */
+    public double worst(SampleSummary summary) {
+        return this == LOWER_IS_BETTER ? summary.max() : summary.min();
+    }
+
     /** The toolkit's standing against the baseline. */
     public enum Verdict {
         /** The toolkit's median is better than the baseline's. */

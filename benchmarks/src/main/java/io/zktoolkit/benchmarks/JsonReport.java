@@ -40,10 +40,29 @@ public final class JsonReport {
         b.append("      \"verdict\": ")
                 .append(r.verdict().map(v -> string(v.name().toLowerCase(Locale.ROOT))).orElse("null")).append(",\n");
         b.append("      \"rangesOverlap\": ").append(r.rangesOverlap()).append(",\n");
+        b.append("      \"goal\": ").append(goalObject(r)).append(",\n");
         b.append("      \"toolkit\": ").append(sideObject(r.toolkit())).append(",\n");
         b.append("      \"baseline\": ").append(sideObject(r.baseline())).append("\n");
         b.append("    }");
         return b.toString();
+    }
+
+    private static String goalObject(CaseResult r) {
+        Goal goal = r.goal();
+        if (goal == null) {
+            return "null";
+        }
+        return "{\n"
+                + "        \"description\": " + string(goal.description()) + ",\n"
+                + "        \"limit\": " + number(goal.limit()) + ",\n"
+                + "        \"met\": " + r.goalMet().map(String::valueOf).orElse("null") + ",\n"
+                + "        \"toolkitTrialsWithin\": " + within(goal, r.toolkit(), r.direction()) + ",\n"
+                + "        \"baselineTrialsWithin\": " + within(goal, r.baseline(), r.direction()) + "\n"
+                + "      }";
+    }
+
+    private static String within(Goal goal, SideResult side, Direction direction) {
+        return side == null ? "null" : Long.toString(goal.within(side.samples(), direction));
     }
 
     private static String sideObject(SideResult s) {

@@ -1,5 +1,6 @@
 package io.zktoolkit.benchmarks;
 
+import java.util.List;
 import java.util.Locale;
 
 /** Renders a {@link RunReport} as a Markdown table for people, with what each side does below it. */
@@ -20,6 +21,7 @@ public final class MarkdownReport {
             b.append(row(r)).append('\n');
         }
         b.append('\n');
+        appendGoals(b, report);
         for (CaseResult r : report.results()) {
             if (r.completed()) {
                 b.append("- **").append(cell(r.name())).append("**\n")
@@ -28,6 +30,34 @@ public final class MarkdownReport {
             }
         }
         return b.toString();
+    }
+
+    /** One line per case with a goal: the bound, and how each side's trials kept to it. */
+    private static void appendGoals(StringBuilder b, RunReport report) {
+        List<CaseResult> withGoals = report.results().stream().filter(r -> r.goal() != null).toList();
+        if (withGoals.isEmpty()) {
+            return;
+        }
+        b.append("Goals:\n\n");
+        for (CaseResult r : withGoals) {
+            Goal goal = r.goal();
+            b.append("- **").append(cell(r.name())).append("**: ").append(goal.description()).append(" (limit ")
+                    .append(value(goal.limit())).append(' ').append(r.unit()).append("). ");
+            if (!r.completed()) {
+                b.append("Not measured: the case failed.\n");
+                continue;
+            }
+            b.append("Toolkit ").append(againstGoal(r, r.toolkit())).append(": ")
+                    .append(r.goalMet().orElseThrow() ? "**met**" : "**missed**").append(". Baseline ")
+                    .append(againstGoal(r, r.baseline())).append(".\n");
+        }
+        b.append('\n');
+    }
+
+    private static String againstGoal(CaseResult r, SideResult side) {
+        return "median " + value(side.summary().median()) + ", worst " + value(r.direction().worst(side.summary()))
+                + " " + r.unit() + ", " + r.goal().within(side.samples(), r.direction()) + " of "
+                + side.samples().size() + " trials within";
     }
 
     private static String row(CaseResult r) {

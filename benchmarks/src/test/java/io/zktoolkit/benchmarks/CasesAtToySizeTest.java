@@ -33,6 +33,16 @@ class CasesAtToySizeTest {
         assertOneTrialPerSideWithPositiveSamples(new MutexHandOffCase(Duration.ofMillis(200), 0, 1));
     }
 
+    @Test
+    void bothElectionsHandOverAfterACleanClose() {
+        assertOneTrialPerSideWithPositiveSamples(new LeaderFailoverCase(LeaderFailoverCase.Ending.CLEAN_CLOSE, 0, 1));
+    }
+
+    @Test
+    void bothElectionsHandOverAfterKillNineOfTheLeadersJvm() {
+        assertOneTrialPerSideWithPositiveSamples(new LeaderFailoverCase(LeaderFailoverCase.Ending.KILL_9, 0, 1));
+    }
+
     private static void assertOneTrialPerSideWithPositiveSamples(BenchmarkCase c) {
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
 

@@ -21,8 +21,9 @@ class ReportsTest {
             SampleSummary.of(List.of(40.0, 60.0, 50.0)), 2, List.of("port race\nsecond line"));
 
     private static RunReport report() {
-        CaseResult ok = new CaseResult("fake ok", "ms", Direction.LOWER_IS_BETTER, 1, 3, TOOLKIT, BASELINE, null);
-        CaseResult failed = new CaseResult("fake failed", "ops/s", Direction.HIGHER_IS_BETTER, 0, 5, null, null,
+        CaseResult ok = new CaseResult("fake ok", "ms", Direction.LOWER_IS_BETTER, 1, 3,
+                new Goal("done within 25 ms", 25), TOOLKIT, BASELINE, null);
+        CaseResult failed = new CaseResult("fake failed", "ops/s", Direction.HIGHER_IS_BETTER, 0, 5, null, null, null,
                 "java.lang.IllegalStateException: boom");
         return new RunReport(Instant.parse("2025-01-02T03:04:05Z"), "17.0.15", "OpenJDK (Debian)", "Linux amd64", 2,
                 List.of(ok, failed));
@@ -42,6 +43,11 @@ class ReportsTest {
         assertThat(ok.get("ratio").asDouble()).isEqualTo(0.4);
         assertThat(ok.get("verdict").asText()).isEqualTo("better");
         assertThat(ok.get("rangesOverlap").asBoolean()).isFalse();
+        assertThat(ok.get("goal").get("description").asText()).isEqualTo("done within 25 ms");
+        assertThat(ok.get("goal").get("limit").asDouble()).isEqualTo(25.0);
+        assertThat(ok.get("goal").get("met").asBoolean()).isFalse();
+        assertThat(ok.get("goal").get("toolkitTrialsWithin").asInt()).isEqualTo(2);
+        assertThat(ok.get("goal").get("baselineTrialsWithin").asInt()).isZero();
         assertThat(ok.get("toolkit").get("median").asDouble()).isEqualTo(20.0);
         assertThat(ok.get("toolkit").get("p10").asDouble()).isEqualTo(12.0);
         assertThat(ok.get("toolkit").get("p90").asDouble()).isEqualTo(28.0);
@@ -54,6 +60,7 @@ class ReportsTest {
         assertThat(failed.get("error").asText()).contains("boom");
         assertThat(failed.get("ratio").isNull()).isTrue();
         assertThat(failed.get("toolkit").isNull()).isTrue();
+        assertThat(failed.get("goal").isNull()).isTrue();
     }
 
     @Test
@@ -67,6 +74,8 @@ class ReportsTest {
         assertThat(markdown).contains("| fake failed | ops/s, higher is better | – | – | – | failed: "
                 + "java.lang.IllegalStateException: boom |");
         assertThat(markdown).contains("  - baseline: fake | baseline \"quoted\"");
+        assertThat(markdown).contains("- **fake ok**: done within 25 ms (limit 25.0 ms). Toolkit median 20.0, worst 30.0 ms,"
+                + " 2 of 3 trials within: **missed**. Baseline median 50.0, worst 60.0 ms, 0 of 3 trials within.");
     }
 
     @Test

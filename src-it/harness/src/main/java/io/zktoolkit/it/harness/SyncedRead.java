@@ -16,11 +16,20 @@ public final class SyncedRead {
 
     /** The node's data after a completed sync. */
     public static byte[] of(CuratorFramework curator, String path) throws Exception {
+        sync(curator, path);
+        return curator.getData().forPath(path);
+    }
+
+    /**
+     * Waits until the client's server has caught up with the leader as of now, so that the reads
+     * that follow on this client (of {@code path}, its children, or any other node) see every write
+     * committed before the call.
+     */
+    public static void sync(CuratorFramework curator, String path) throws Exception {
         CountDownLatch synced = new CountDownLatch(1);
         curator.sync().inBackground((client, event) -> synced.countDown()).forPath(path);
         if (!synced.await(30, TimeUnit.SECONDS)) {
             throw new AssertionError("sync of " + path + " did not complete within 30 s");
         }
-        return curator.getData().forPath(path);
     }
 }
