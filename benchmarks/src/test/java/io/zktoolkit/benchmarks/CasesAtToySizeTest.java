@@ -43,6 +43,17 @@ class CasesAtToySizeTest {
         assertOneTrialPerSideWithPositiveSamples(new LeaderFailoverCase(LeaderFailoverCase.Ending.KILL_9, 0, 1));
     }
 
+    @Test
+    void bothSidesPickAmongRegisteredInstances() {
+        assertOneTrialPerSideWithPositiveSamples(new InstanceSelectionCase(3, Duration.ofMillis(20), 0, 1));
+    }
+
+    @Test
+    void ringAndModuloSpreadKeys() {
+        assertOneTrialPerSideWithPositiveSamples(new RingSpreadCase(10, RingSpreadCase.Measure.KEYS_MOVED_ON_JOIN));
+        assertOneTrialPerSideWithPositiveSamples(new RingSpreadCase(10, RingSpreadCase.Measure.MAX_OVER_MEAN_LOAD));
+    }
+
     private static void assertOneTrialPerSideWithPositiveSamples(BenchmarkCase c) {
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
 
