@@ -125,7 +125,8 @@ public final class HashRing<T> {
         return ownerOfHash(KeyHash.of(key));
     }
 
-    T ownerOfHash(long hash) {
+    /** The member owning a key whose {@link KeyHash} is {@code hash}. */
+    public T ownerOfHash(long hash) {
         if (positions.length == 0) {
             throw new IllegalStateException("The ring has no members");
         }
