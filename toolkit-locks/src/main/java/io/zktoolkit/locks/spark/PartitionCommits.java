@@ -122,9 +122,12 @@ public final class PartitionCommits implements Serializable {
      * {@code TaskContext}.
      *
      * @throws PartitionBusyException when another attempt holds it for longer than {@code wait}
+     * @throws io.zktoolkit.config.ZooKeeperUnavailableException naming the connect string, when
+     *         the ensemble cannot be reached within {@code zk.connection.timeout}
      */
     public PartitionLock lockPartition(TaskAttempt attempt, Duration wait) {
         ToolkitClient zk = ExecutorClients.client(settings);
+        EnsembleReachability.awaitConnected(zk, attempt.toString());
         String lockPath = lockPath(attempt.stageId(), attempt.partitionId());
         Holder holder = Holder.current(job + " run " + run + ", " + attempt);
         Optional<LockLease> lease = new FencedMutex(zk.curator(), lockPath, holder).acquire(wait);

@@ -155,12 +155,15 @@ public final class SparkJobGuard implements Closeable {
      * markers of earlier runs of the job (they are over: this driver holds the job now).
      *
      * @throws JobBusyException with {@link OnBusy#FAIL_FAST}, or after the deadline with {@link OnBusy#WAIT}
+     * @throws io.zktoolkit.config.ZooKeeperUnavailableException naming the connect string, when
+     *         the client's connection is down and does not return within {@code zk.connection.timeout}
      * @throws IllegalStateException when already started
      */
     public void start() {
         if (state != State.LATENT) {
             throw new IllegalStateException("Spark job guard " + name + " is " + state + "; start it once");
         }
+        EnsembleReachability.awaitConnected(zk, "Spark job guard " + name);
         LockLease acquired = mutex.acquire(Duration.ZERO).orElseGet(this::whenBusy);
         try {
             interruptOnCancelBefore = sc.getLocalProperty(INTERRUPT_ON_CANCEL_PROPERTY);

@@ -199,6 +199,29 @@ class PartitionCommitsTest {
     }
 
     @Test
+    void anEnsembleGoneAfterTheClientOpenedFailsTheLockWithinTheConnectionTimeoutNamingIt() throws Exception {
+        PortableSettings quick = PortableSettings.of(Map.of("zk.connect", quorum.connectString(),
+                "zk.connection.timeout", "1s", "zk.retry.max.retries", "1"));
+        PartitionCommits commits = PartitionCommits.forRun(quick, "down", "run-1");
+        try (PartitionLock lock = commits.lockPartition(attempt(0, 0, 0), Duration.ofSeconds(5))) {
+            lock.commit();
+        }
+        CuratorFramework shared = ExecutorClients.client(quick).curator();
+        quorum.close();
+        while (shared.getZookeeperClient().isConnected()) {
+            Thread.sleep(10);
+        }
+        long started = System.nanoTime();
+
+        assertThatThrownBy(() -> commits.lockPartition(attempt(0, 1, 0), Duration.ofSeconds(30)))
+                .isInstanceOf(io.zktoolkit.config.ZooKeeperUnavailableException.class)
+                .hasMessageContaining("attempt 0 of partition 1 of stage 0")
+                .hasMessageContaining("cannot reach ZooKeeper at " + quorum.connectString())
+                .hasMessageContaining("zk.connection.timeout");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
     void outsideASparkTaskTheCurrentAttemptIsAClearError() {
         PartitionCommits commits = PartitionCommits.forRun(settings, "daily-orders", "run-1");
         assertThatThrownBy(() -> commits.lockCurrentPartition(Duration.ofSeconds(1)))
