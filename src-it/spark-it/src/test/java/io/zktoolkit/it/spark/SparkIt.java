@@ -5,7 +5,9 @@ import io.zktoolkit.config.ToolkitKeys;
 import io.zktoolkit.config.ToolkitSettings;
 import io.zktoolkit.config.live.ConfigUpdate;
 import io.zktoolkit.it.harness.InJvmQuorum;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -24,6 +26,17 @@ final class SparkIt {
             "spark.sql.shuffle.partitions", "2");
 
     private SparkIt() {
+    }
+
+    /**
+     * The Java 17 options this test JVM got from Failsafe's argLine (Spark's module options), for
+     * the other Spark JVMs a test starts: its configuration lives in one place, the pom.
+     */
+    static List<String> javaModuleOptions() {
+        return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(o -> o.startsWith("--add-") || o.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
+                        || o.startsWith("-Djdk.reflect.") || o.startsWith("-Dio.netty."))
+                .toList();
     }
 
     /** Starts a 3-server in-JVM quorum (the harness keeps ZooKeeper from exiting this JVM). */
