@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zktoolkit.config.ToolkitClient;
-import io.zktoolkit.config.ToolkitKeys;
-import io.zktoolkit.config.ToolkitSettings;
-import io.zktoolkit.it.harness.InJvmQuorum;
-import io.zktoolkit.it.harness.SessionExpiry;
+import io.zktoolkit.config.testing.QuorumClients;
 import io.zktoolkit.it.harness.SyncedRead;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -24,30 +20,20 @@ import org.junit.jupiter.api.Timeout;
 /** The fenced mutex on a real 3-server ensemble. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class FencedMutexTest {
-    private InJvmQuorum quorum;
-    private final List<ToolkitClient> clients = new ArrayList<>();
+    private QuorumClients zk;
 
     @BeforeEach
     void start() {
-        quorum = InJvmQuorum.start(3);
+        zk = new QuorumClients();
     }
 
     @AfterEach
-    void stop() throws Exception {
-        clients.forEach(ToolkitClient::close);
-        quorum.close();
+    void stop() {
+        zk.close();
     }
 
     private ToolkitClient client() {
-        ToolkitClient c = ToolkitClient.open(ToolkitSettings.builder()
-                .set(ToolkitKeys.CONNECT, quorum.connectString())
-                .set(ToolkitKeys.SESSION_TIMEOUT, Duration.ofSeconds(5))
-                .set(ToolkitKeys.CONNECTION_TIMEOUT, Duration.ofSeconds(5))
-                .set(ToolkitKeys.RETRY_BASE_SLEEP, Duration.ofMillis(50))
-                .set(ToolkitKeys.RETRY_MAX_SLEEP, Duration.ofMillis(500))
-                .build());
-        clients.add(c);
-        return c;
+        return zk.open();
     }
 
     @Test
@@ -147,11 +133,11 @@ class FencedMutexTest {
         ToolkitClient holder = client();
         FencedMutex mutex = FencedMutex.named(holder, "blip");
         LockLease lease = mutex.acquire(Duration.ofSeconds(5)).orElseThrow();
-        quorum.kill(1);
-        quorum.kill(2);
+        zk.quorum().kill(1);
+        zk.quorum().kill(2);
         lease.release();
-        quorum.restart(1);
-        quorum.restart(2);
+        zk.quorum().restart(1);
+        zk.quorum().restart(2);
         // the node is gone once the connection is back: another process and this one both get the lock
         try (LockLease other = FencedMutex.named(client(), "blip").acquire(Duration.ofSeconds(30)).orElseThrow()) {
             assertThat(other.token()).isGreaterThan(lease.token());
@@ -162,6 +148,6 @@ class FencedMutexTest {
     }
 
     private void expireSession(ToolkitClient victim) throws Exception {
-        SessionExpiry.expire(victim.curator().getZookeeperClient().getZooKeeper(), quorum.connectString());
+        zk.expireSession(victim);
     }
 }

@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zktoolkit.config.ToolkitClient;
-import io.zktoolkit.config.ToolkitKeys;
-import io.zktoolkit.config.ToolkitSettings;
+import io.zktoolkit.config.testing.QuorumClients;
 import io.zktoolkit.it.harness.ChildJvm;
-import io.zktoolkit.it.harness.InJvmQuorum;
 import io.zktoolkit.it.harness.SyncedRead;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -24,30 +21,20 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LeaderElectionTest {
     private static final int SESSION_MS = 2000;
-    private InJvmQuorum quorum;
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private QuorumClients zk;
 
     @BeforeEach
     void start() {
-        quorum = InJvmQuorum.start(3);
+        zk = new QuorumClients();
     }
 
     @AfterEach
-    void stop() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-        quorum.close();
+    void stop() {
+        zk.close();
     }
 
     private LeaderElection participant(String group, String id) {
-        ToolkitClient zk = ToolkitClient.open(ToolkitSettings.builder()
-                .set(ToolkitKeys.CONNECT, quorum.connectString())
-                .set(ToolkitKeys.SESSION_TIMEOUT, Duration.ofMillis(SESSION_MS))
-                .build());
-        closeables.add(zk);
-        LeaderElection election = LeaderElection.create(zk, group, id);
-        closeables.add(election);
+        LeaderElection election = zk.closeLater(LeaderElection.create(zk.open(Duration.ofMillis(SESSION_MS)), group, id));
         election.start();
         return election;
     }
@@ -62,8 +49,7 @@ class LeaderElectionTest {
         LeaderElection first = awaitSingleLeader(all);
         Leadership firstLeadership = first.leadership().orElseThrow();
         assertThat(firstLeadership.previousLeader()).isEmpty();
-        ToolkitClient writer = ToolkitClient.open(ToolkitSettings.builder().set(ToolkitKeys.CONNECT, quorum.connectString()).build());
-        closeables.add(writer);
+        ToolkitClient writer = zk.open();
         writer.curator().create().forPath("/owned-by-leader", "x".getBytes(StandardCharsets.UTF_8));
 
         first.close();
@@ -87,7 +73,7 @@ class LeaderElectionTest {
     @Test
     void aLeaderKilledWithKillNineIsReplacedOnceItsSessionExpires() throws Exception {
         try (ChildJvm leader = ChildJvm.builder(LeaderMain.class.getName()).name("leader").jvmOption("-Xmx128m")
-                .args(quorum.connectString(), "jobs", "child-leader", Integer.toString(SESSION_MS)).start()) {
+                .args(zk.connectString(), "jobs", "child-leader", Integer.toString(SESSION_MS)).start()) {
             String line = leader.awaitLine(l -> l.startsWith("LEADER"), Duration.ofSeconds(60));
             long childToken = Long.parseLong(line.substring("LEADER token=".length()));
             LeaderElection standby = participant("jobs", "standby");

@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zktoolkit.config.ToolkitClient;
-import io.zktoolkit.config.ToolkitKeys;
-import io.zktoolkit.config.ToolkitSettings;
+import io.zktoolkit.config.testing.QuorumClients;
 import io.zktoolkit.it.harness.ChildJvm;
-import io.zktoolkit.it.harness.InJvmQuorum;
-import io.zktoolkit.it.harness.SessionExpiry;
 import io.zktoolkit.it.harness.SyncedRead;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,8 +29,7 @@ class SelectorElectionTest {
     /** Only guards against a hang; the times themselves are printed, not asserted. */
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
-    private InJvmQuorum quorum;
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private QuorumClients zk;
 
     /** What a leader saw at the start of its turn. */
     private record Turn(String participant, long token, Breadcrumb previous) {
@@ -41,33 +37,22 @@ class SelectorElectionTest {
 
     @BeforeEach
     void start() {
-        quorum = InJvmQuorum.start(3);
+        zk = new QuorumClients();
     }
 
     @AfterEach
-    void stop() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-        quorum.close();
+    void stop() {
+        zk.close();
     }
 
     private ToolkitClient client() {
-        ToolkitClient zk = ToolkitClient.open(ToolkitSettings.builder()
-                .set(ToolkitKeys.CONNECT, quorum.connectString())
-                .set(ToolkitKeys.SESSION_TIMEOUT, Duration.ofSeconds(5))
-                .set(ToolkitKeys.CONNECTION_TIMEOUT, Duration.ofSeconds(5))
-                .set(ToolkitKeys.RETRY_BASE_SLEEP, Duration.ofMillis(50))
-                .set(ToolkitKeys.RETRY_MAX_SLEEP, Duration.ofMillis(500))
-                .build());
-        closeables.add(zk);
-        return zk;
+        return zk.open();
     }
 
     private SelectorElection participant(ToolkitClient zk, String group, String id, boolean requeue, LeaderWork work) {
         SelectorElection election = SelectorElection.builder(zk).group(group).participantId(id)
                 .requeue(requeue).work(work).build();
-        closeables.add(election);
+        this.zk.closeLater(election);
         election.start();
         return election;
     }
@@ -217,7 +202,7 @@ class SelectorElectionTest {
         });
 
         long expired = System.nanoTime();
-        SessionExpiry.expire(leaderZk.curator().getZookeeperClient().getZooKeeper(), quorum.connectString());
+        zk.expireSession(leaderZk);
         assertThat(standbyLeads.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
         long tookOverMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - expired);
         assertThat(workDone.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
@@ -286,7 +271,7 @@ class SelectorElectionTest {
     void aLeaderKilledWithKillNineIsReplacedOnceItsSessionExpires() throws Exception {
         try (ChildJvm leader = ChildJvm.builder(SelectorLeaderMain.class.getName()).name("selector-leader")
                 .jvmOption("-Xmx128m")
-                .args(quorum.connectString(), "jobs", "child-leader", Integer.toString(CHILD_SESSION_MS)).start()) {
+                .args(zk.connectString(), "jobs", "child-leader", Integer.toString(CHILD_SESSION_MS)).start()) {
             String reported = leader.awaitLine(l -> l.startsWith("LEADER"), Duration.ofSeconds(60));
             long childToken = Long.parseLong(reported.substring("LEADER token=".length()));
             ToolkitClient observer = client();
