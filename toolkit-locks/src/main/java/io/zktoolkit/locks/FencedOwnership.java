@@ -123,7 +123,10 @@ public abstract class FencedOwnership implements AutoCloseable {
      * Applies {@code ops} in one transaction with a check that this lease's lock node still
      * exists: all of them, or none when the lock was lost.
      *
-     * @throws LockLostException when the lock node is gone; nothing was written
+     * @throws LockLostException when the lock node is gone, or another check in {@code ops}
+     *         failed (the cause says which); nothing was written
+     * @throws FencedWriteOutcomeUnknownException when the connection dropped or the thread was
+     *         interrupted mid-call: the transaction was applied once or not at all
      */
     public void fencedWrite(List<CuratorOp> ops) {
         List<CuratorOp> all = new ArrayList<>(ops.size() + 1);
@@ -140,11 +143,22 @@ public abstract class FencedOwnership implements AutoCloseable {
             }
             throw new IllegalArgumentException("Fenced write failed: a path in the transaction does not exist: "
                     + e.getPath(), e);
+        } catch (KeeperException.ConnectionLossException | KeeperException.OperationTimeoutException e) {
+            throw outcomeUnknown(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw outcomeUnknown(e);
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new LockLostException("Fenced write under " + description + " failed: " + e, e);
         }
+    }
+
+    private FencedWriteOutcomeUnknownException outcomeUnknown(Exception e) {
+        return new FencedWriteOutcomeUnknownException("Fenced write under " + description + " (token " + token
+                + ") may or may not have been applied (" + e + "); it was applied once or not at all."
+                + " Read back before retrying", e);
     }
 
     /** Gives up ownership. Safe to call more than once. */

@@ -65,6 +65,7 @@ class SelectorElectionTest {
         List<String> violations = new CopyOnWriteArrayList<>();
         AtomicInteger leadingNow = new AtomicInteger();
         AtomicInteger fencedIncrements = new AtomicInteger();
+        AtomicInteger unknownOutcomes = new AtomicInteger();
         List<SelectorElection> all = new ArrayList<>();
         for (String id : List.of("a", "b", "c")) {
             ToolkitClient zk = client();
@@ -76,8 +77,14 @@ class SelectorElectionTest {
                     turns.add(new Turn(id, leadership.token(), leadership.previousLeader().orElse(null)));
                     // safe without a sync: the previous leader wrote before its node went, and we saw it go
                     int count = Integer.parseInt(new String(zk.curator().getData().forPath("/turns"), StandardCharsets.UTF_8));
-                    leadership.fencedSetData("/turns", Integer.toString(count + 1).getBytes(StandardCharsets.UTF_8));
-                    fencedIncrements.incrementAndGet();
+                    try {
+                        leadership.fencedSetData("/turns", Integer.toString(count + 1).getBytes(StandardCharsets.UTF_8));
+                        fencedIncrements.incrementAndGet();
+                    } catch (FencedWriteOutcomeUnknownException e) {
+                        // close() below interrupts a turn; its write may have landed
+                        unknownOutcomes.incrementAndGet();
+                        throw e;
+                    }
                     Thread.sleep(30);
                 } finally {
                     leadingNow.decrementAndGet();
@@ -102,8 +109,9 @@ class SelectorElectionTest {
             assertThat(seen.stream().filter(t -> t.participant().equals(id)).count()).as("turns of %s", id)
                     .isGreaterThanOrEqualTo(2);
         }
-        assertThat(new String(SyncedRead.of(setup.curator(), "/turns"), StandardCharsets.UTF_8))
-                .isEqualTo(Integer.toString(fencedIncrements.get()));
+        int stored = Integer.parseInt(new String(SyncedRead.of(setup.curator(), "/turns"), StandardCharsets.UTF_8));
+        assertThat(stored).as("every acknowledged increment, plus at most the ones interrupted by close()")
+                .isBetween(fencedIncrements.get(), fencedIncrements.get() + unknownOutcomes.get());
         System.out.println("rotation: " + seen.stream().map(Turn::participant).toList());
     }
 
