@@ -270,10 +270,15 @@ public record HiveServerEndpoint(String host, int port, HiveTransportMode transp
 
     private static HiveServerEndpoint fromLegacyData(String data) {
         String[] split = data.split(":");
-        if (split.length != 2) {
-            throw new IllegalArgumentException("neither key=value pairs nor a legacy host:port: '" + abbreviated(data) + "'");
+        try {
+            if (split.length == 2) {
+                return binary(split[0], portNumber("port", split[1]));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("neither key=value pairs nor a legacy host:port (" + e.getMessage() + "): '"
+                    + abbreviated(data) + "'", e);
         }
-        return binary(split[0], portNumber("port", split[1]));
+        throw new IllegalArgumentException("neither key=value pairs nor a legacy host:port: '" + abbreviated(data) + "'");
     }
 
     private static int portNumber(String key, String value) {
