@@ -16,6 +16,9 @@ public final class BenchmarkCatalog {
                 PublishToListenersCase.standard(99),
                 SnapshotReadCase.standard(),
                 MutexAcquireReleaseCase.standard(),
-                MutexHandOffCase.standard());
+                MutexHandOffCase.standard(),
+                new HiveLookupCase(),
+                HiveConnectCase.oneServer(),
+                HiveConnectCase.oneOfTwoDead());
     }
 }
