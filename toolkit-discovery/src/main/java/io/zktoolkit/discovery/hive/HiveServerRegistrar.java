@@ -104,9 +104,9 @@ public final class HiveServerRegistrar implements Closeable {
     private final ExecutorService housekeeping;
     private volatile State state = State.LATENT;
     private ToolkitClient ownSession;
-    private CuratorFramework curator;
-    private PersistentNode node;
-    private LeaderLatch latch;
+    private volatile CuratorFramework curator;
+    private volatile PersistentNode node;
+    private volatile LeaderLatch latch;
     private String claim;
     /** Touched on the housekeeping thread only. */
     private int creations;
