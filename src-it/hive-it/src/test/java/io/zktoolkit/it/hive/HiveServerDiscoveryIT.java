@@ -7,6 +7,7 @@ import io.zktoolkit.config.ToolkitKeys;
 import io.zktoolkit.config.ToolkitSettings;
 import io.zktoolkit.discovery.hive.HiveDiscoveryMode;
 import io.zktoolkit.discovery.hive.HiveServerEndpoint;
+import io.zktoolkit.discovery.hive.HiveServerInstance;
 import io.zktoolkit.discovery.hive.HiveServerRegistrar;
 import io.zktoolkit.discovery.hive.HiveServerResolver;
 import io.zktoolkit.it.harness.FreePorts;
@@ -41,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class HiveServerDiscoveryIT {
-    /** Connects per side in the timed loops; the reference measured the stock driver's failover over 6. */
+    /** Connects per side after the kill; the reference measured the stock driver's failover over 6. */
     private static final int CONNECTS = 6;
 
     @TempDir
@@ -127,7 +128,7 @@ class HiveServerDiscoveryIT {
 
     @Test
     @Order(3)
-    void theResolverConnectsOnTheJobsOneSessionAndIsFasterThanTheStockUrl() throws Exception {
+    void theResolverConnectsOnTheJobsOneSessionWithoutANewOnePerConnect() throws Exception {
         long session = zk.curator().getZookeeperClient().getZooKeeper().getSessionId();
         try (Connection conn = resolver.connect("default", etl());
              Statement statement = conn.createStatement()) {
@@ -138,7 +139,8 @@ class HiveServerDiscoveryIT {
         String stockUrl = firstRegistrar.stockJdbcUrl("default");
         List<Double> stock = new ArrayList<>();
         List<Double> toolkit = new ArrayList<>();
-        for (int i = 0; i < CONNECTS; i++) {
+        // A sanity print; benchmarks' HiveConnectCase measures this properly, interleaved and repeated.
+        for (int i = 0; i < 3; i++) {
             stock.add(timedConnect(() -> DriverManager.getConnection(stockUrl, "etl", "")));
             toolkit.add(timedConnect(() -> resolver.connect("default", etl())));
         }
@@ -157,7 +159,8 @@ class HiveServerDiscoveryIT {
             String stockUrl = haFirst.stockJdbcUrl("default");
             assertThat(stockUrl).isEqualTo("jdbc:hive2://" + zk.connectString()
                     + "/default;serviceDiscoveryMode=zooKeeperHA;zooKeeperNamespace=" + namespace);
-            HiveServerRegistrar leader = awaitLeader(haFirst, haSecond);
+            awaitTrue("one leader", () -> haFirst.isActive() != haSecond.isActive());
+            HiveServerRegistrar leader = haFirst.isActive() ? haFirst : haSecond;
             ThriftServer leaderServer = leader == haFirst ? first : second;
             ThriftServer standbyServer = leader == haFirst ? second : first;
 
@@ -167,15 +170,25 @@ class HiveServerDiscoveryIT {
                 assertThat(serverOf(() -> haResolver.connect("default", etl()))).as("resolver").isSameAs(leaderServer);
             }
 
+            // Both views follow ZooKeeper's notifications, so they switch a few milliseconds after the
+            // registrar closes. (A deposed HiveServer2 also refuses new sessions; the Thrift Server does not.)
             long handover = System.nanoTime();
             leader.close();
+            String standbyUri = "127.0.0.1:" + standbyServer.port();
+            awaitTrue("the resolver's view shows the standby as the active server", () -> haResolver.instances().stream()
+                    .filter(HiveServerInstance::active).map(i -> i.endpoint().instanceUri()).toList().equals(List.of(standbyUri)));
+            long viewMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - handover);
             assertThat(serverOf(() -> haResolver.connect("default", etl()))).as("resolver after the handover")
                     .isSameAs(standbyServer);
-            long resolverMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - handover);
-            assertThat(serverOf(() -> DriverManager.getConnection(stockUrl, "etl", ""))).as("stock HA URL after the handover")
-                    .isSameAs(standbyServer);
-            System.out.printf("HA handover (leader's registrar closed): resolver connected to the new leader after %d ms%n",
-                    resolverMs);
+            awaitTrue("a stock HA connect reaches the new leader",
+                    () -> serverOf(() -> DriverManager.getConnection(stockUrl, "etl", "")) == standbyServer);
+            long stockMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - handover);
+            for (int i = 0; i < 2; i++) {
+                assertThat(serverOf(() -> DriverManager.getConnection(stockUrl, "etl", ""))).as("stock HA URL after the handover")
+                        .isSameAs(standbyServer);
+            }
+            System.out.printf("HA handover (leader's registrar closed): the resolver's view switched after %d ms; "
+                    + "a stock HA connect reached the new leader %d ms after the close%n", viewMs, stockMs);
         } finally {
             haFirst.close();
             haSecond.close();
@@ -233,15 +246,19 @@ class HiveServerDiscoveryIT {
         assertThat(serverOf(() -> resolver.connect("default", etl()))).as("resolver").isSameAs(first);
     }
 
-    private static HiveServerRegistrar awaitLeader(HiveServerRegistrar a, HiveServerRegistrar b) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            if (a.isActive() != b.isActive()) {
-                return a.isActive() ? a : b;
+    @FunctionalInterface
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private static void awaitTrue(String what, Check check) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!check.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 15 s: " + what);
             }
-            Thread.sleep(20);
+            Thread.sleep(10);
         }
-        throw new AssertionError("no single leader within 30 s");
     }
 
     /** CREATE TABLE, INSERT and SELECT through one session (each server has its own metastore). */
