@@ -27,6 +27,9 @@ public final class BenchmarkCatalog {
                 new RingSpreadCase(1000, RingSpreadCase.Measure.KEYS_MOVED_ON_JOIN),
                 new RingSpreadCase(10, RingSpreadCase.Measure.MAX_OVER_MEAN_LOAD),
                 new RingSpreadCase(100, RingSpreadCase.Measure.MAX_OVER_MEAN_LOAD),
-                new RingSpreadCase(1000, RingSpreadCase.Measure.MAX_OVER_MEAN_LOAD));
+                new RingSpreadCase(1000, RingSpreadCase.Measure.MAX_OVER_MEAN_LOAD),
+                new HiveLookupCase(),
+                HiveConnectCase.oneServer(),
+                HiveConnectCase.oneOfTwoDead());
     }
 }

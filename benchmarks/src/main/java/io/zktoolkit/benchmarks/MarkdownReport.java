@@ -68,7 +68,7 @@ public final class MarkdownReport {
                     + trials + " | – |";
         }
         return "| " + cell(r.name()) + " | " + unit + " | " + spread(r.toolkit().summary()) + " | "
-                + spread(r.baseline().summary()) + " | " + String.format(Locale.ROOT, "%.2f", r.ratio().orElseThrow())
+                + spread(r.baseline().summary()) + " | " + ratio(r.ratio().orElseThrow())
                 + " | " + verdict(r) + " | " + trials + " | " + r.toolkit().retries() + " / " + r.baseline().retries()
                 + " |";
     }
@@ -84,6 +84,11 @@ public final class MarkdownReport {
 
     private static String spread(SampleSummary s) {
         return value(s.median()) + " (" + value(s.p10()) + "–" + value(s.p90()) + ")";
+    }
+
+    /** Two decimals, or two significant digits below 0.01, where two decimals would print a real ratio as 0.00. */
+    static String ratio(double r) {
+        return String.format(Locale.ROOT, Math.abs(r) >= 0.01 || r == 0 ? "%.2f" : "%.2g", r);
     }
 
     /** Three significant digits or so: the noise on a shared machine makes more digits fiction. */

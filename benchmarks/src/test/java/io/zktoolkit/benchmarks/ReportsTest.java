@@ -79,6 +79,13 @@ class ReportsTest {
     }
 
     @Test
+    void ratiosFarBelowOneKeepTheirDigits() {
+        assertThat(MarkdownReport.ratio(0.4)).isEqualTo("0.40");
+        assertThat(MarkdownReport.ratio(6367.294)).isEqualTo("6367.29");
+        assertThat(MarkdownReport.ratio(7.3e-6)).isEqualTo("7.3e-06");
+    }
+
+    @Test
     void writesTheJsonAndTheMarkdownBesideIt() throws Exception {
         RunnerOptions options = RunnerOptions.parse("--out", dir.resolve("out/results.json").toString());
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -73,6 +74,27 @@ public final class InstanceSelector<T> {
         };
     }
 
+    /**
+     * One instance by the strategy among those whose id is not in {@code excludedIds}, or empty when
+     * none is left: the next one to try after the excluded ones failed. Unlike {@link #select()} it
+     * filters, so it allocates; it is meant for the failure path.
+     */
+    public Optional<T> selectExcluding(Set<String> excludedIds) {
+        if (excludedIds.isEmpty()) {
+            return select();
+        }
+        Snapshot s = snapshot;
+        List<T> rest = s.all.stream().filter(i -> !excludedIds.contains(id.apply(i))).toList();
+        if (rest.isEmpty()) {
+            return Optional.empty();
+        }
+        return switch (strategy) {
+            case RANDOM -> Optional.of(rest.get(ThreadLocalRandom.current().nextInt(rest.size())));
+            case ROUND_ROBIN -> Optional.of(rest.get(Math.floorMod(turn.getAndIncrement(), rest.size())));
+            case LEAST_RECENTLY_FAILED -> Optional.of(leastRecentlyFailed(rest));
+        };
+    }
+
     /** The instance owning {@code key} on the consistent-hash ring, or empty when there are none. */
     public Optional<T> select(CharSequence key) {
         HashRing<T> ring = snapshot.ring();
@@ -101,6 +123,12 @@ public final class InstanceSelector<T> {
             return s.leastRecent;
         }
         return healthy.get(Math.floorMod(turn.getAndIncrement(), healthy.size()));
+    }
+
+    /** Round robin over those of {@code candidates} not failed within the quarantine, else the one whose failure is oldest. */
+    private T leastRecentlyFailed(List<T> candidates) {
+        Snapshot s = snapshotOf(candidates);
+        return s.healthy.isEmpty() ? s.leastRecent : s.healthy.get(Math.floorMod(turn.getAndIncrement(), s.healthy.size()));
     }
 
     private Snapshot snapshotOf(List<T> all) {

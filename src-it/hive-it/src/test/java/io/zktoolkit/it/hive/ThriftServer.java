@@ -13,8 +13,12 @@ import java.util.List;
  * A real HiveServer2-protocol server: the Spark 3.5.4 Thrift Server of src-it/hive-thriftserver,
  * in a child JVM with that module's class path (it cannot share this JVM: Curator 2.13,
  * ZooKeeper 3.6, Hive 2.3, Scala 2.12), bound to 127.0.0.1 with authentication NONE.
+ *
+ * <p>Public, and packaged alone in this module's test jar, for the Hive cases of the benchmarks
+ * module. Every caller passes the server module's jar and class-path file as the system properties
+ * {@code zktoolkit.hive.thriftserver.jar} and {@code zktoolkit.hive.thriftserver.classpath}.
  */
-final class ThriftServer implements AutoCloseable {
+public final class ThriftServer implements AutoCloseable {
     private static final String MAIN = "io.zktoolkit.it.hive.server.ThriftServerMain";
     /** Start (2-5 s) plus the Derby schema creation on the first query (11-16 s), with room for a slow machine. */
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
@@ -53,7 +57,7 @@ final class ThriftServer implements AutoCloseable {
      * Starts a server whose metastore, warehouse, temporary files and log live under {@code scratch},
      * and returns once it has answered its first query.
      */
-    static ThriftServer start(Path scratch) {
+    public static ThriftServer start(Path scratch) {
         int port = FreePorts.next();
         Path dir = scratch.toAbsolutePath();
         Path tmp = dir.resolve("tmp");
@@ -82,17 +86,17 @@ final class ThriftServer implements AutoCloseable {
         return new ThriftServer(child, port);
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** A direct URL ({@code jdbc:hive2://127.0.0.1:port/db}), no session parameters. */
-    String jdbcUrl(String database) {
+    public String jdbcUrl(String database) {
         return "jdbc:hive2://127.0.0.1:" + port + "/" + database;
     }
 
     /** The server's recent output, for failure messages. */
-    String recentOutput() {
+    public String recentOutput() {
         return child.recentOutput();
     }
 
