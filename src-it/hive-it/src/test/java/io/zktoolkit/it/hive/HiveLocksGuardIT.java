@@ -153,6 +153,7 @@ class HiveLocksGuardIT {
     /** {@code WRITERS} writers each do {@code rounds} read-modify-writes on partition {@code ds}. */
     private List<Row> runWriters(String ds, int rounds, boolean locked) throws Exception {
         CyclicBarrier meeting = new CyclicBarrier(WRITERS);
+        Object insertsOneAtATime = new Object();
         List<Row> written = new CopyOnWriteArrayList<>();
         List<CompletableFuture<Void>> all = new ArrayList<>();
         HiveObject partition = HiveObject.parse("default.ledger/ds=" + ds);
@@ -178,8 +179,12 @@ class HiveLocksGuardIT {
                             if (lease != null) {
                                 lease.checkHeld();
                             }
-                            statement.execute("INSERT INTO ledger PARTITION (ds='" + ds + "') VALUES (" + next + ", '"
-                                    + name + "', " + token + ")");
+                            // Concurrent inserts into one table share Spark's _temporary folder and can fail
+                            // each other; one at a time they still lose updates, which is the race under test.
+                            synchronized (insertsOneAtATime) {
+                                statement.execute("INSERT INTO ledger PARTITION (ds='" + ds + "') VALUES (" + next
+                                        + ", '" + name + "', " + token + ")");
+                            }
                             written.add(new Row(next, name, token, together));
                         } finally {
                             if (lease != null) {
