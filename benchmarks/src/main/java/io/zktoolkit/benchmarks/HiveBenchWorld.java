@@ -24,6 +24,11 @@ import java.util.stream.Stream;
  * this JVM exits), an embedded ZooKeeper, and two registrations made with {@link HiveServerRegistrar}
  * at the ensemble's root: {@value #LIVE} holding the server alone, {@value #HALF_DEAD} holding it and
  * a port nobody listens on.
+ *
+ * <p>At exit only the server and the scratch folder are cleaned up. The registrations and the
+ * ZooKeeper client are left to die with the embedded server, which the client's own shutdown hook
+ * stops at the same time: closing them from a hook would retry against a server already gone,
+ * for minutes.
  */
 final class HiveBenchWorld {
     /** Namespace with the live server alone. */
@@ -55,7 +60,7 @@ final class HiveBenchWorld {
             world.register(LIVE, server.port());
             world.register(HALF_DEAD, server.port());
             world.register(HALF_DEAD, FreePorts.next());
-            Runtime.getRuntime().addShutdownHook(new Thread(world::close, "zktoolkit-bench-hive-stop"));
+            Runtime.getRuntime().addShutdownHook(new Thread(world::stopServer, "zktoolkit-bench-hive-stop"));
             shared = world;
         }
         return shared;
@@ -89,17 +94,12 @@ final class HiveBenchWorld {
         registrars.add(registrar);
     }
 
-    private void close() {
-        try {
-            registrars.forEach(HiveServerRegistrar::close);
-            zk.close();
-        } finally {
-            server.close();
-            try (Stream<Path> files = Files.walk(scratch)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+    private void stopServer() {
+        server.close();
+        try (Stream<Path> files = Files.walk(scratch)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -111,9 +111,9 @@ public final class HiveServerRegistrar implements Closeable {
     /** Touched on the housekeeping thread only. */
     private int creations;
 
-    private HiveServerRegistrar(Builder b) {
+    private HiveServerRegistrar(Builder b, HiveZnodeLayout layout) {
         this.zk = b.zk;
-        this.layout = new HiveZnodeLayout(b.mode, b.namespace, b.saslRegistry);
+        this.layout = layout;
         this.endpoint = b.endpoint;
         this.version = b.version;
         this.registrationTimeout = b.registrationTimeout;
@@ -468,10 +468,8 @@ public final class HiveServerRegistrar implements Closeable {
          * @throws IllegalArgumentException naming every option at fault
          */
         public HiveServerRegistrar build() {
-            if (namespace == null) {
-                namespace = mode.defaultNamespace();
-            }
-            List<String> problems = new ArrayList<>(HiveZnodeLayout.namespaceProblems(namespace));
+            List<String> problems = new ArrayList<>();
+            HiveZnodeLayout layout = HiveZnodeLayout.of(mode, namespace, saslRegistry, problems);
             if (version == null || version.isBlank() || !HiveServerEndpoint.isUrlSafe(version) || version.contains("/")) {
                 problems.add("version '" + version + "': may not be empty or contain ';', '?', '#', '=', '/' or whitespace, "
                         + "which would break the znode's name");
@@ -483,7 +481,7 @@ public final class HiveServerRegistrar implements Closeable {
                 throw new IllegalArgumentException("Cannot register HiveServer2 " + endpoint.instanceUri() + ":"
                         + problems.stream().map(p -> System.lineSeparator() + "  - " + p).collect(Collectors.joining()));
             }
-            return new HiveServerRegistrar(this);
+            return new HiveServerRegistrar(this, layout);
         }
     }
 }

@@ -94,9 +94,9 @@ public final class HiveServerResolver implements Closeable {
     private record ParsedZnode(long mzxid, HiveServerInstance instance, String problem) {
     }
 
-    private HiveServerResolver(Builder b) {
+    private HiveServerResolver(Builder b, HiveZnodeLayout layout) {
         this.zk = b.zk;
-        this.layout = new HiveZnodeLayout(b.mode, b.namespace, b.saslRegistry);
+        this.layout = layout;
         this.selector = new InstanceSelector<>(HiveServerInstance::name, i -> 1, b.strategy, b.quarantine);
         this.instanceWait = b.instanceWait;
         this.cache = CuratorCache.build(zk.curator(), layout.instancesPath());
@@ -377,10 +377,8 @@ public final class HiveServerResolver implements Closeable {
          * @throws IllegalArgumentException naming every option at fault
          */
         public HiveServerResolver build() {
-            if (namespace == null) {
-                namespace = mode.defaultNamespace();
-            }
-            List<String> problems = new ArrayList<>(HiveZnodeLayout.namespaceProblems(namespace));
+            List<String> problems = new ArrayList<>();
+            HiveZnodeLayout layout = HiveZnodeLayout.of(mode, namespace, saslRegistry, problems);
             if (quarantine.isNegative()) {
                 problems.add("quarantine: " + quarantine + " is negative");
             }
@@ -390,7 +388,7 @@ public final class HiveServerResolver implements Closeable {
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException("Cannot resolve HiveServer2 instances: " + String.join("; ", problems));
             }
-            return new HiveServerResolver(this);
+            return new HiveServerResolver(this, layout);
         }
     }
 }

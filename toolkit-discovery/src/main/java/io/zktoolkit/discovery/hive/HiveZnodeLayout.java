@@ -44,6 +44,16 @@ final class HiveZnodeLayout {
         this.saslRegistry = saslRegistry;
     }
 
+    /**
+     * The layout a registrar's or resolver's options describe: {@code namespace} defaults to the
+     * mode's. What is wrong with the namespace is added to {@code problems}, naming the option.
+     */
+    static HiveZnodeLayout of(HiveDiscoveryMode mode, String namespace, boolean saslRegistry, List<String> problems) {
+        String effective = namespace == null ? mode.defaultNamespace() : namespace;
+        problems.addAll(namespaceProblems(effective));
+        return new HiveZnodeLayout(mode, effective, saslRegistry);
+    }
+
     /** Everything wrong with a namespace, naming the field; empty when valid. */
     static List<String> namespaceProblems(String namespace) {
         List<String> problems = new ArrayList<>();

@@ -42,8 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class HiveServerDiscoveryIT {
-    /** Connects per side after the kill; the reference measured the stock driver's failover over 6. */
-    private static final int CONNECTS = 6;
+    /** Connects per side after the kill. */
+    private static final int CONNECTS = 4;
 
     @TempDir
     static Path scratch;
@@ -129,6 +129,7 @@ class HiveServerDiscoveryIT {
     @Test
     @Order(3)
     void theResolverConnectsOnTheJobsOneSessionWithoutANewOnePerConnect() throws Exception {
+        // How much faster than the stock URL: benchmarks' HiveConnectCase and HiveLookupCase measure it.
         long session = zk.curator().getZookeeperClient().getZooKeeper().getSessionId();
         try (Connection conn = resolver.connect("default", etl());
              Statement statement = conn.createStatement()) {
@@ -136,15 +137,11 @@ class HiveServerDiscoveryIT {
             roundTrip(statement, "resolver_orders");
         }
 
-        String stockUrl = firstRegistrar.stockJdbcUrl("default");
-        List<Double> stock = new ArrayList<>();
-        List<Double> toolkit = new ArrayList<>();
-        // A sanity print; benchmarks' HiveConnectCase measures this properly, interleaved and repeated.
-        for (int i = 0; i < 3; i++) {
-            stock.add(timedConnect(() -> DriverManager.getConnection(stockUrl, "etl", "")));
-            toolkit.add(timedConnect(() -> resolver.connect("default", etl())));
+        for (int i = 0; i < 2; i++) {
+            try (Connection more = resolver.connect("default", etl())) {
+                assertThat(more.isClosed()).isFalse();
+            }
         }
-        System.out.printf("connect, both servers up: stock ZooKeeper URL %s ms, resolver %s ms%n", stock, toolkit);
         assertThat(zk.curator().getZookeeperClient().getZooKeeper().getSessionId()).as("no new session").isEqualTo(session);
     }
 
@@ -164,7 +161,7 @@ class HiveServerDiscoveryIT {
             ThriftServer leaderServer = leader == haFirst ? first : second;
             ThriftServer standbyServer = leader == haFirst ? second : first;
 
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 2; i++) {
                 assertThat(serverOf(() -> DriverManager.getConnection(stockUrl, "etl", ""))).as("stock HA URL")
                         .isSameAs(leaderServer);
                 assertThat(serverOf(() -> haResolver.connect("default", etl()))).as("resolver").isSameAs(leaderServer);
