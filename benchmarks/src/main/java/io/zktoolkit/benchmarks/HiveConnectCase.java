@@ -16,19 +16,16 @@ import java.sql.SQLException;
  * sleeps {@code retryInterval} (1 s) and picks again. The resolver picks from its cached view on the
  * job's one session, and passes a server that just failed over until its quarantine ends.
  */
-public final class HiveConnectCase implements BenchmarkCase {
+public final class HiveConnectCase extends SampledCase {
     private final String name;
     private final String namespace;
-    private final int warmups;
-    private final int trials;
     private HiveServerResolver resolver;
     private String stockUrl;
 
     private HiveConnectCase(String name, String namespace, int warmups, int trials) {
+        super("ms", Direction.LOWER_IS_BETTER, warmups, trials);
         this.name = name;
         this.namespace = namespace;
-        this.warmups = warmups;
-        this.trials = trials;
     }
 
     /** One server registered. */
@@ -47,25 +44,9 @@ public final class HiveConnectCase implements BenchmarkCase {
         return name;
     }
 
-    @Override
-    public String unit() {
-        return "ms";
-    }
 
-    @Override
-    public Direction direction() {
-        return Direction.LOWER_IS_BETTER;
-    }
 
-    @Override
-    public int warmups() {
-        return warmups;
-    }
 
-    @Override
-    public int trials() {
-        return trials;
-    }
 
     @Override
     public void setUp() throws Exception {

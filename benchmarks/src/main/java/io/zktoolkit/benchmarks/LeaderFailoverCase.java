@@ -24,7 +24,7 @@ import org.apache.curator.framework.CuratorFramework;
  * half a second. The killed leader runs in its own JVM ({@link ElectionParticipantMain}); starting it
  * is not timed. Each trial uses a fresh election group, so no trial sees another's nodes.
  */
-public final class LeaderFailoverCase implements BenchmarkCase {
+public final class LeaderFailoverCase extends SampledCase {
     /** Every participant's session timeout, on both sides. */
     static final int SESSION_TIMEOUT_MS = 2000;
     /** What the goal allows beyond the session timeout after kill -9. */
@@ -42,8 +42,6 @@ public final class LeaderFailoverCase implements BenchmarkCase {
     }
 
     private final Ending ending;
-    private final int warmups;
-    private final int trials;
     private EmbeddedEnsemble ensemble;
     /** The standby's session, on both sides. */
     private ToolkitClient standbyClient;
@@ -57,9 +55,8 @@ public final class LeaderFailoverCase implements BenchmarkCase {
      * @param trials measured trials per side
      */
     public LeaderFailoverCase(Ending ending, int warmups, int trials) {
+        super("ms", Direction.LOWER_IS_BETTER, warmups, trials);
         this.ending = ending;
-        this.warmups = warmups;
-        this.trials = trials;
     }
 
     /** Clean close: 2 warmups and 10 trials per side, a few seconds in all. */
@@ -83,25 +80,9 @@ public final class LeaderFailoverCase implements BenchmarkCase {
                         + " ms sessions, 3-server ensemble";
     }
 
-    @Override
-    public String unit() {
-        return "ms";
-    }
 
-    @Override
-    public Direction direction() {
-        return Direction.LOWER_IS_BETTER;
-    }
 
-    @Override
-    public int warmups() {
-        return warmups;
-    }
 
-    @Override
-    public int trials() {
-        return trials;
-    }
 
     @Override
     public Optional<Goal> goal() {

@@ -9,12 +9,10 @@ import java.util.Arrays;
  * listeners. A trial publishes several versions one after another and returns one percentile of
  * all listeners' delays over all of them; one instance per percentile, so each case has one unit.
  */
-public final class PublishToListenersCase implements BenchmarkCase {
+public final class PublishToListenersCase extends SampledCase {
     private final double percentile;
     private final int listeners;
     private final int publishes;
-    private final int warmups;
-    private final int trials;
     private SessionFleet fleet;
     private FanOut toolkitFanOut;
     private FanOut baselineFanOut;
@@ -27,11 +25,10 @@ public final class PublishToListenersCase implements BenchmarkCase {
      * @param trials measured trials per side
      */
     public PublishToListenersCase(double percentile, int listeners, int publishes, int warmups, int trials) {
+        super("ms", Direction.LOWER_IS_BETTER, warmups, trials);
         this.percentile = percentile;
         this.listeners = listeners;
         this.publishes = publishes;
-        this.warmups = warmups;
-        this.trials = trials;
     }
 
     /**
@@ -47,25 +44,9 @@ public final class PublishToListenersCase implements BenchmarkCase {
         return String.format("publish-to-listeners p%.0f, %d sessions, 3-server ensemble", percentile, listeners);
     }
 
-    @Override
-    public String unit() {
-        return "ms";
-    }
 
-    @Override
-    public Direction direction() {
-        return Direction.LOWER_IS_BETTER;
-    }
 
-    @Override
-    public int warmups() {
-        return warmups;
-    }
 
-    @Override
-    public int trials() {
-        return trials;
-    }
 
     @Override
     public void setUp() throws Exception {

@@ -6,10 +6,8 @@ import java.time.Duration;
  * A case whose trial runs operations for a fixed slice of time and reports operations per second,
  * higher being better: what the throughput cases share.
  */
-abstract class ThroughputCase implements BenchmarkCase {
+abstract class ThroughputCase extends SampledCase {
     private final Duration slice;
-    private final int warmups;
-    private final int trials;
 
     /**
      * @param slice how long one trial runs operations
@@ -17,9 +15,8 @@ abstract class ThroughputCase implements BenchmarkCase {
      * @param trials measured trials per side
      */
     ThroughputCase(Duration slice, int warmups, int trials) {
+        super("ops/s", Direction.HIGHER_IS_BETTER, warmups, trials);
         this.slice = slice;
-        this.warmups = warmups;
-        this.trials = trials;
     }
 
     /** How long one trial runs operations. */
@@ -27,25 +24,9 @@ abstract class ThroughputCase implements BenchmarkCase {
         return slice;
     }
 
-    @Override
-    public String unit() {
-        return "ops/s";
-    }
 
-    @Override
-    public Direction direction() {
-        return Direction.HIGHER_IS_BETTER;
-    }
 
-    @Override
-    public int warmups() {
-        return warmups;
-    }
 
-    @Override
-    public int trials() {
-        return trials;
-    }
 
     /** Runs {@code operation} back to back for one slice on this thread; operations per second. */
     double perSecond(Operation operation) throws Exception {
