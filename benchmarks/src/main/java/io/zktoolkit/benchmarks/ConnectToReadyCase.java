@@ -20,14 +20,12 @@ import org.apache.curator.retry.ExponentialBackoffRetry;
  *
  * <p>Subclasses say how many servers and how the baseline starts them.
  */
-public abstract class ConnectToReadyCase implements BenchmarkCase {
+public abstract class ConnectToReadyCase extends SampledCase {
     /** Far beyond a healthy start's second or so: hitting it means the client will not connect. */
     private static final int CONNECT_WAIT_SECONDS = 60;
 
     private final String name;
     private final int servers;
-    private final int warmups;
-    private final int trials;
 
     /**
      * @param name the case's name
@@ -36,10 +34,9 @@ public abstract class ConnectToReadyCase implements BenchmarkCase {
      * @param trials measured trials per side
      */
     protected ConnectToReadyCase(String name, int servers, int warmups, int trials) {
+        super("ms", Direction.LOWER_IS_BETTER, warmups, trials);
         this.name = name;
         this.servers = servers;
-        this.warmups = warmups;
-        this.trials = trials;
     }
 
     /** Starts the baseline's servers as users do without the toolkit; closing the result stops them. */
@@ -66,25 +63,9 @@ public abstract class ConnectToReadyCase implements BenchmarkCase {
         return name;
     }
 
-    @Override
-    public final String unit() {
-        return "ms";
-    }
 
-    @Override
-    public final Direction direction() {
-        return Direction.LOWER_IS_BETTER;
-    }
 
-    @Override
-    public final int warmups() {
-        return warmups;
-    }
 
-    @Override
-    public final int trials() {
-        return trials;
-    }
 
     @Override
     public final Side toolkit() {

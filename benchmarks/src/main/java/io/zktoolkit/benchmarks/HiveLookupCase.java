@@ -15,7 +15,7 @@ import java.util.Properties;
  * module does not compile against the driver. The toolkit side picks from the resolver's cached
  * view and builds the direct URL.
  */
-public final class HiveLookupCase implements BenchmarkCase {
+public final class HiveLookupCase extends SampledCase {
     /** Toolkit lookups per trial: one costs well under a microsecond, too little to time alone. */
     private static final int TOOLKIT_LOOKUPS = 10_000;
     private static final int STOCK_LOOKUPS = 5;
@@ -26,30 +26,19 @@ public final class HiveLookupCase implements BenchmarkCase {
     /** Every URL built ends up here, so the JIT cannot drop a lookup. */
     private long consumed;
 
+    /** 3 warmups and 15 trials per side. */
+    public HiveLookupCase() {
+        super("µs per lookup", Direction.LOWER_IS_BETTER, 3, 15);
+    }
+
     @Override
     public String name() {
         return "HiveServer2 lookup in ZooKeeper alone, one server registered";
     }
 
-    @Override
-    public String unit() {
-        return "µs per lookup";
-    }
 
-    @Override
-    public Direction direction() {
-        return Direction.LOWER_IS_BETTER;
-    }
 
-    @Override
-    public int warmups() {
-        return 3;
-    }
 
-    @Override
-    public int trials() {
-        return 15;
-    }
 
     @Override
     public void setUp() throws Exception {

@@ -12,7 +12,7 @@ import java.util.stream.IntStream;
  * (the ideal is 1/(n+1); modulo moves nearly all), or the most loaded member's keys over the
  * mean (the ideal is 1). Both are counts, not timings: one deterministic trial per side.
  */
-public final class RingSpreadCase implements BenchmarkCase {
+public final class RingSpreadCase extends SampledCase {
     /** What is measured. */
     public enum Measure {
         /** Percent of keys whose owner changes when one member joins. */
@@ -26,6 +26,8 @@ public final class RingSpreadCase implements BenchmarkCase {
     private final Measure measure;
 
     public RingSpreadCase(int members, Measure measure) {
+        // Counts, not timings: one deterministic trial per side, nothing to warm up.
+        super(measure == Measure.KEYS_MOVED_ON_JOIN ? "% of keys" : "max/mean", Direction.LOWER_IS_BETTER, 0, 1);
         this.members = members;
         this.measure = measure;
     }
@@ -37,25 +39,9 @@ public final class RingSpreadCase implements BenchmarkCase {
                 : "max/mean keys per member over " + members + " members (ideal 1)";
     }
 
-    @Override
-    public String unit() {
-        return measure == Measure.KEYS_MOVED_ON_JOIN ? "% of keys" : "max/mean";
-    }
 
-    @Override
-    public Direction direction() {
-        return Direction.LOWER_IS_BETTER;
-    }
 
-    @Override
-    public int warmups() {
-        return 0;
-    }
 
-    @Override
-    public int trials() {
-        return 1;
-    }
 
     @Override
     public Side toolkit() {

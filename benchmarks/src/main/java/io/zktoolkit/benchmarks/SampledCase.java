@@ -4,7 +4,7 @@ package io.zktoolkit.benchmarks;
  * What most cases share: a unit, a direction and how many warmup and measured trials each side
  * gets. A case extends it and adds only what it measures.
  */
-abstract class SampledCase implements BenchmarkCase {
+public abstract class SampledCase implements BenchmarkCase {
     private final String unit;
     private final Direction direction;
     private final int warmups;

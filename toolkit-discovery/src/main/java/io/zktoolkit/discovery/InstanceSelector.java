@@ -50,7 +50,7 @@ public final class InstanceSelector<T> {
     /** Replaces the instance set. */
     public void update(List<T> instances) {
         List<T> now = List.copyOf(instances);
-        lastFailure.keySet().retainAll(now.stream().map(id).toList());
+        lastFailure.keySet().retainAll(now.stream().map(id).collect(java.util.stream.Collectors.toSet()));
         snapshot = snapshotOf(now);
     }
 

@@ -63,11 +63,14 @@ public final class LockInspector {
         }
     }
 
+    private static final Comparator<LockInfo> BY_PATH_OBJECT_TOKEN =
+            Comparator.comparing(LockInfo::path).thenComparing(LockInfo::object).thenComparingLong(LockInfo::token);
+
     /** Every held lock, by path. */
     public List<LockInfo> locks() throws Exception {
         List<LockInfo> found = new ArrayList<>();
         walk(FencedMutex.ROOT, found);
-        found.sort(Comparator.comparing(LockInfo::path).thenComparing(LockInfo::object).thenComparingLong(LockInfo::token));
+        found.sort(BY_PATH_OBJECT_TOKEN);
         return found;
     }
 
@@ -100,7 +103,17 @@ public final class LockInspector {
 
     private void walk(String path, List<LockInfo> found) throws Exception {
         List<String> children = children(path);
-        List<Participant> line = inLine(path, LOCK_MARK);
+        inspect(path, children, found);
+        for (String child : children) {
+            if (!child.contains(LOCK_MARK)) {
+                walk(ZKPaths.makePath(path, child), found);
+            }
+        }
+    }
+
+    /** The holders of the lock whose queue is at {@code path} (none when nobody holds it). */
+    private void inspect(String path, List<String> children, List<LockInfo> found) throws Exception {
+        List<Participant> line = inLine(path, children, LOCK_MARK);
         if (line.stream().anyMatch(p -> QueueNodeName.parse(p.name()).isPresent())) {
             sharedExclusiveQueue(path, line, found);
         } else if (!line.isEmpty()) {
@@ -109,11 +122,6 @@ public final class LockInspector {
                     Instant.ofEpochMilli(first.stat().getCtime()),
                     line.subList(1, line.size()).stream().map(p -> Holder.decode(p.data())).toList(),
                     "/", LockMode.EXCLUSIVE));
-        }
-        for (String child : children) {
-            if (!child.contains(LOCK_MARK)) {
-                walk(ZKPaths.makePath(path, child), found);
-            }
         }
     }
 
@@ -145,8 +153,13 @@ public final class LockInspector {
 
     /** The participant nodes under {@code path}, in the order Curator serves them. */
     private List<Participant> inLine(String path, String mark) throws Exception {
+        return inLine(path, children(path), mark);
+    }
+
+    /** The same, from a listing of {@code path} already made. */
+    private List<Participant> inLine(String path, List<String> children, String mark) throws Exception {
         List<Participant> line = new ArrayList<>();
-        for (String child : children(path)) {
+        for (String child : children) {
             if (!child.contains(mark)) {
                 continue;
             }
@@ -178,6 +191,9 @@ public final class LockInspector {
 
     /** Finds one lock by path. */
     public Optional<LockInfo> lock(String path) throws Exception {
-        return locks().stream().filter(l -> l.path().equals(path)).findFirst();
+        // Only this lock's queue: a busy message must not walk every lock under the root.
+        List<LockInfo> found = new ArrayList<>();
+        inspect(path, children(path), found);
+        return found.stream().min(BY_PATH_OBJECT_TOKEN);
     }
 }
