@@ -8,11 +8,12 @@ import java.util.List;
  * writes, readable with {@code zkCli get}. Values may contain tabs, newlines and backslashes, so
  * those are escaped; anything else is kept as is.
  */
-final class EscapedFields {
+public final class EscapedFields {
     private EscapedFields() {
     }
 
-    static String join(List<String> fields) {
+    /** Joins fields into one line, escaping tabs, newlines and backslashes. */
+    public static String join(List<String> fields) {
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < fields.size(); i++) {
             if (i > 0) {
@@ -32,7 +33,8 @@ final class EscapedFields {
     }
 
     /** The fields of {@code line}; an unknown escape is reported as the IllegalArgumentException. */
-    static List<String> split(String line) {
+    /** Splits a line written by {@link #join}, undoing its escapes. */
+    public static List<String> split(String line) {
         List<String> fields = new ArrayList<>();
         StringBuilder field = new StringBuilder();
         for (int i = 0; i < line.length(); i++) {

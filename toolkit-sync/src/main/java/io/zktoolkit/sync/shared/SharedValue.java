@@ -1,4 +1,10 @@
-package io.zktoolkit.sync;
+package io.zktoolkit.sync.shared;
+
+import io.zktoolkit.sync.CorruptSyncDataException;
+import io.zktoolkit.sync.EscapedFields;
+import io.zktoolkit.sync.OutcomeUnknownException;
+import io.zktoolkit.sync.SyncException;
+import io.zktoolkit.sync.StoredText;
 
 import io.zktoolkit.config.ToolkitClient;
 import java.nio.charset.StandardCharsets;
@@ -160,10 +166,10 @@ public final class SharedValue {
     }
 
     private VersionedValue decode(byte[] data, int version) {
-        String[] lines = CheckpointFormat.utf8(path, data).split("\n", -1);
+        String[] lines = StoredText.decode(path, data).split("\n", -1);
         if (!lines[0].equals(HEADER) || lines.length != 3) {
             throw new CorruptSyncDataException(path, "expected the header '" + HEADER.replace('\t', ' ')
-                    + "', a value line and an operations line, found '" + CheckpointFormat.abbreviate(lines[0]) + "' and "
+                    + "', a value line and an operations line, found '" + StoredText.abbreviate(lines[0]) + "' and "
                     + (lines.length - 1) + " more lines");
         }
         try {

@@ -1,4 +1,6 @@
-package io.zktoolkit.sync;
+package io.zktoolkit.sync.checkpoint;
+
+import io.zktoolkit.sync.CorruptSyncDataException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,7 +9,7 @@ import io.zktoolkit.config.ToolkitClient;
 import io.zktoolkit.config.testing.QuorumClients;
 import io.zktoolkit.locks.FencedMutex;
 import io.zktoolkit.locks.LockLease;
-import io.zktoolkit.sync.CheckpointRejectedException.Reason;
+import io.zktoolkit.sync.checkpoint.CheckpointRejectedException.Reason;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

@@ -1,4 +1,4 @@
-package io.zktoolkit.sync;
+package io.zktoolkit.sync.checkpoint;
 
 import java.math.BigDecimal;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.zktoolkit.sync;
+package io.zktoolkit.sync.checkpoint;
 
 import java.util.OptionalLong;
 

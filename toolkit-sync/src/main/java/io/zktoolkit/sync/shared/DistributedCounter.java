@@ -1,4 +1,7 @@
-package io.zktoolkit.sync;
+package io.zktoolkit.sync.shared;
+
+import io.zktoolkit.sync.CorruptSyncDataException;
+import io.zktoolkit.sync.OutcomeUnknownException;
 
 import io.zktoolkit.config.ToolkitClient;
 import java.time.Duration;

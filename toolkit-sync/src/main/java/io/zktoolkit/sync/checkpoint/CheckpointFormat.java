@@ -1,4 +1,8 @@
-package io.zktoolkit.sync;
+package io.zktoolkit.sync.checkpoint;
+
+import io.zktoolkit.sync.CorruptSyncDataException;
+import io.zktoolkit.sync.EscapedFields;
+import io.zktoolkit.sync.StoredText;
 
 import io.zktoolkit.locks.Holder;
 import java.nio.charset.CharacterCodingException;
@@ -35,11 +39,11 @@ final class CheckpointFormat {
     }
 
     static CheckpointSnapshot decode(String name, String path, byte[] data, int zkVersion) {
-        String text = utf8(path, data);
+        String text = StoredText.decode(path, data);
         String[] lines = text.split("\n", -1);
         if (!lines[0].equals(HEADER)) {
             throw new CorruptSyncDataException(path, "expected the header '" + HEADER.replace('\t', ' ')
-                    + "' on the first line, found '" + abbreviate(lines[0]) + "'");
+                    + "' on the first line, found '" + StoredText.abbreviate(lines[0]) + "'");
         }
         if (lines.length < 2) {
             throw new CorruptSyncDataException(path, "a checkpoint header without a value");
@@ -61,24 +65,7 @@ final class CheckpointFormat {
                     new Holder(f.get(3), Long.parseLong(f.get(4)), f.get(5)), Instant.parse(f.get(6)), f.get(7));
         } catch (IllegalArgumentException | DateTimeParseException e) {
             throw new CorruptSyncDataException(path, "line " + lineNumber + " is not a checkpoint record ("
-                    + e.getMessage() + "): '" + abbreviate(line) + "'");
+                    + e.getMessage() + "): '" + StoredText.abbreviate(line) + "'");
         }
-    }
-
-    /** Strict UTF-8: a checkpoint value with replaced characters would be a different value. */
-    static String utf8(String path, byte[] data) {
-        if (data == null || data.length == 0) {
-            throw new CorruptSyncDataException(path, "the znode is empty");
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(data)).toString();
-        } catch (CharacterCodingException e) {
-            throw new CorruptSyncDataException(path, "the data is not UTF-8 text (" + data.length + " bytes)");
-        }
-    }
-
-    static String abbreviate(String text) {
-        return text.length() <= 60 ? text : text.substring(0, 60) + "...";
     }
 }

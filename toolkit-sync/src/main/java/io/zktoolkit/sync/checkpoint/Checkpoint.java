@@ -1,8 +1,12 @@
-package io.zktoolkit.sync;
+package io.zktoolkit.sync.checkpoint;
+
+import io.zktoolkit.sync.CorruptSyncDataException;
+import io.zktoolkit.sync.OutcomeUnknownException;
+import io.zktoolkit.sync.SyncException;
 
 import io.zktoolkit.locks.FencedOwnership;
 import io.zktoolkit.locks.LockLostException;
-import io.zktoolkit.sync.CheckpointRejectedException.Reason;
+import io.zktoolkit.sync.checkpoint.CheckpointRejectedException.Reason;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.zktoolkit.sync;
+package io.zktoolkit.sync.shared;
 
 import java.util.List;
 

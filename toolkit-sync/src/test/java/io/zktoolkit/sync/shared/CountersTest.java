@@ -1,4 +1,7 @@
-package io.zktoolkit.sync;
+package io.zktoolkit.sync.shared;
+
+import io.zktoolkit.sync.CorruptSyncDataException;
+import io.zktoolkit.sync.OutcomeUnknownException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
