@@ -32,8 +32,7 @@ public final class EscapedFields {
         return line.toString();
     }
 
-    /** The fields of {@code line}; an unknown escape is reported as the IllegalArgumentException. */
-    /** Splits a line written by {@link #join}, undoing its escapes. */
+    /** Splits a line written by {@link #join}, undoing its escapes; an unknown escape is an IllegalArgumentException. */
     public static List<String> split(String line) {
         List<String> fields = new ArrayList<>();
         StringBuilder field = new StringBuilder();
