@@ -23,30 +23,36 @@ public class BarrierTimeoutException extends SyncException {
     private final List<String> present;
     private final List<String> gone;
 
-    BarrierTimeoutException(String path, Phase phase, int parties, Duration timeout, Map<String, String> present,
-            Map<String, String> gone) {
-        super(message(path, phase, parties, timeout, present, gone));
-        this.phase = phase;
+    /** Entering ran out: who is present, who withdrew at their own deadline, who vanished. */
+    BarrierTimeoutException(String path, int parties, Duration timeout, Map<String, String> present,
+            Map<String, String> withdrew, Map<String, String> gone) {
+        super(enterMessage(path, parties, timeout, present, withdrew, gone));
+        this.phase = Phase.ENTER;
         this.present = List.copyOf(present.keySet());
         this.gone = List.copyOf(gone.keySet());
     }
 
-    private static String message(String path, Phase phase, int parties, Duration timeout, Map<String, String> present,
-            Map<String, String> gone) {
-        StringBuilder m = new StringBuilder("Barrier ").append(path);
-        if (phase == Phase.ENTER) {
-            m.append(": ").append(present.size()).append(" of ").append(parties).append(" parties arrived within ")
-                    .append(timeout).append(". Present: ").append(describe(present));
-            if (!gone.isEmpty()) {
-                m.append(". Arrived, then gone (process died or session expired): ").append(describe(gone));
-            }
-            int missing = parties - present.size() - gone.size();
-            if (missing > 0) {
-                m.append(". Never arrived: ").append(missing);
-            }
-        } else {
-            m.append(": ").append(present.size()).append(" still inside after ").append(timeout)
-                    .append(" waiting for everyone to leave: ").append(describe(present));
+    /** Leaving ran out: who is still inside. */
+    BarrierTimeoutException(String path, Duration timeout, Map<String, String> inside) {
+        super("Barrier " + path + ": " + inside.size() + " still inside after " + timeout
+                + " waiting for everyone to leave: " + describe(inside) + ".");
+        this.phase = Phase.LEAVE;
+        this.present = List.copyOf(inside.keySet());
+        this.gone = List.of();
+    }
+
+    private static String enterMessage(String path, int parties, Duration timeout, Map<String, String> present,
+            Map<String, String> withdrew, Map<String, String> gone) {
+        StringBuilder m = new StringBuilder("Barrier ").append(path).append(": ").append(present.size() + withdrew.size())
+                .append(" of ").append(parties).append(" parties arrived within ").append(timeout)
+                .append(". Withdrew at their deadline: ").append(describe(withdrew))
+                .append(". Still waiting: ").append(describe(present));
+        if (!gone.isEmpty()) {
+            m.append(". Arrived, then gone (process died or session expired): ").append(describe(gone));
+        }
+        int missing = parties - present.size() - withdrew.size() - gone.size();
+        if (missing > 0) {
+            m.append(". Never arrived: ").append(missing);
         }
         return m.append('.').toString();
     }

@@ -170,7 +170,7 @@ public final class DoubleBarrier {
                 continue;
             }
             if (!await(deadline)) {
-                throw new BarrierTimeoutException(path, BarrierTimeoutException.Phase.LEAVE, parties, timeout, whoIs(inside), Map.of());
+                throw new BarrierTimeoutException(path, timeout, whoIs(inside));
             }
         }
     }
@@ -199,23 +199,39 @@ public final class DoubleBarrier {
      * At the deadline: leave the count, unless the barrier opened meanwhile. A member that
      * completes the count after this one withdrew still counted on it if it listed the members
      * before the withdrawal, so an open barrier seen after withdrawing means entering after all.
+     * The withdrawal is marked first, so the others' reports tell it from a death.
      */
     private void withdrawOrEnter(Duration timeout) throws InterruptedException {
+        String withdrawnPath = ZKPaths.makePath(path, "withdrawn");
+        String marker = ZKPaths.makePath(withdrawnPath, memberId);
         try {
             if (curator.checkExists().forPath(readyPath) != null) {
                 return;
             }
-            List<String> members = curator.getChildren().forPath(membersPath);
-            note(members);
+            note(curator.getChildren().forPath(membersPath));
+            curator.create().orSetData().creatingParentContainersIfNeeded().forPath(marker);
             curator.delete().quietly().forPath(ZKPaths.makePath(membersPath, memberId));
             if (curator.checkExists().forPath(readyPath) != null) {
+                curator.delete().quietly().forPath(marker);
                 arrive();
                 return;
             }
+            List<String> members = curator.getChildren().forPath(membersPath);
+            List<String> withdrawn = curator.getChildren().forPath(withdrawnPath);
             Map<String, String> present = whoIs(members);
-            Map<String, String> gone = new LinkedHashMap<>(seen);
-            gone.keySet().removeAll(members);
-            throw new BarrierTimeoutException(path, BarrierTimeoutException.Phase.ENTER, parties, timeout, present, gone);
+            Map<String, String> withdrew = new LinkedHashMap<>();
+            Map<String, String> gone = new LinkedHashMap<>();
+            seen.forEach((id, who) -> {
+                if (withdrawn.contains(id)) {
+                    withdrew.put(id, who);
+                } else if (!members.contains(id)) {
+                    gone.put(id, who);
+                }
+            });
+            if (members.isEmpty()) {
+                removeBarrier();
+            }
+            throw new BarrierTimeoutException(path, parties, timeout, present, withdrew, gone);
         } catch (BarrierTimeoutException | InterruptedException e) {
             throw e;
         } catch (Exception e) {
