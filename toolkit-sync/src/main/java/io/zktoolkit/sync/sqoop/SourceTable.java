@@ -55,7 +55,8 @@ final class SourceTable implements AutoCloseable {
             throw new IllegalArgumentException("Table " + table + " was not found (or has no columns) at "
                     + connectString);
         }
-        Integer type = types.get(column);
+        // Sqoop's map throws on a missing key instead of returning null.
+        Integer type = types.containsKey(column) ? types.get(column) : null;
         if (type == null) {
             throw new IllegalArgumentException("Check column '" + column + "' is not a column of table " + table
                     + "; its columns: " + new TreeMap<>(types).keySet());

@@ -54,31 +54,47 @@ final class IncrementalImports {
                 .build();
     }
 
+    /** What a plain Sqoop run returned: its exit code and the last value it moved to. */
+    record PlainRun(int rc, String newLastValue) {
+    }
+
     /**
-     * The plain way: Sqoop's incremental import straight into {@code target} with the last value
-     * read from {@code lastValueFile}, saved there after Sqoop returned 0.
+     * The plain way: Sqoop's incremental import straight into {@code target}, after {@code lastValue}
+     * (none for a first import), as a job that keeps the last value itself runs it.
+     */
+    static PlainRun plainRun(Source source, String table, IncrementalMode mode, String column, Path target, Path work,
+            String lastValue) {
+        List<String> args = new ArrayList<>(arguments(source, table, work));
+        args.remove(0);
+        args.addAll(List.of("--incremental", mode.sqoopName(), "--check-column", column, "--target-dir", target.toString()));
+        if (mode == IncrementalMode.LASTMODIFIED) {
+            args.add("--append");
+        }
+        if (lastValue != null) {
+            args.addAll(List.of("--last-value", lastValue));
+        }
+        SqoopOptions options = new SqoopOptions(SqoopLocal.localHadoop(work));
+        int rc = Sqoop.runSqoop(new com.cloudera.sqoop.Sqoop(new ImportTool(), SqoopLocal.localHadoop(work), options),
+                args.toArray(String[]::new));
+        return new PlainRun(rc, options.getIncrementalLastValue());
+    }
+
+    /**
+     * {@link #plainRun} with the last value kept in {@code lastValueFile}, saved there after Sqoop
+     * returned 0.
      *
      * @param afterSqoop runs between Sqoop's return and the save (where a crash loses the save)
      * @return Sqoop's exit code
      */
     static int plain(Source source, String table, IncrementalMode mode, String column, Path target, Path work,
             Path lastValueFile, Runnable afterSqoop) throws IOException {
-        List<String> args = new ArrayList<>(arguments(source, table, work).subList(1, arguments(source, table, work).size()));
-        args.addAll(List.of("--incremental", mode.sqoopName(), "--check-column", column, "--target-dir", target.toString()));
-        if (mode == IncrementalMode.LASTMODIFIED) {
-            args.add("--append");
-        }
-        if (Files.exists(lastValueFile)) {
-            args.addAll(List.of("--last-value", Files.readString(lastValueFile).trim()));
-        }
-        SqoopOptions options = new SqoopOptions(SqoopLocal.localHadoop(work));
-        int rc = Sqoop.runSqoop(new com.cloudera.sqoop.Sqoop(new ImportTool(), SqoopLocal.localHadoop(work), options),
-                args.toArray(String[]::new));
+        String lastValue = Files.exists(lastValueFile) ? Files.readString(lastValueFile).trim() : null;
+        PlainRun run = plainRun(source, table, mode, column, target, work, lastValue);
         afterSqoop.run();
-        if (rc == 0 && options.getIncrementalLastValue() != null) {
-            Files.writeString(lastValueFile, options.getIncrementalLastValue());
+        if (run.rc() == 0 && run.newLastValue() != null) {
+            Files.writeString(lastValueFile, run.newLastValue());
         }
-        return rc;
+        return run.rc();
     }
 
     /** The row versions in the target's visible files (Hadoop skips names starting with _ or .), in file order. */
