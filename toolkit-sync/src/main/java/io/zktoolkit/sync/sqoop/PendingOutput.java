@@ -147,15 +147,6 @@ final class PendingOutput {
         return lines;
     }
 
-    /** Published files in the target, in name order (for tests and operators). */
-    List<Path> published() throws IOException {
-        if (!fs.exists(target)) {
-            return List.of();
-        }
-        return Arrays.stream(fs.listStatus(target)).filter(FileStatus::isFile).map(FileStatus::getPath)
-                .filter(p -> !p.getName().startsWith("_") && !p.getName().startsWith(".")).sorted().toList();
-    }
-
     private List<FileStatus> parts(Path dir) throws IOException {
         return Arrays.stream(fs.listStatus(dir)).filter(FileStatus::isFile)
                 .filter(s -> s.getPath().getName().startsWith("part-"))
