@@ -153,6 +153,10 @@ public final class HiveStepRunner {
                     step.failed("SQLState " + e.getSQLState() + ": " + StatementSummary.redact(sql, e.getMessage()));
                 }
                 throw e;
+            } catch (RuntimeException e) {
+                // A row handler's bug: finish the step, so waiters are not left with an abandoned one.
+                step.failed("The step's own code failed: " + StatementSummary.redact(sql, e.toString()));
+                throw e;
             } finally {
                 running.remove(stepId);
             }
