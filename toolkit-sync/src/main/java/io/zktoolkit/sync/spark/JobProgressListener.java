@@ -6,6 +6,7 @@ import io.zktoolkit.locks.spark.PortableSettings;
 import io.zktoolkit.sync.state.JobBoard;
 import io.zktoolkit.sync.state.JobReporter;
 import io.zktoolkit.sync.state.RunState;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -66,6 +67,7 @@ public final class JobProgressListener extends SparkListener {
     /** The prefix of the listener's SparkConf keys. */
     public static final String KEY_PREFIX = "spark.zktoolkit.progress.";
     private static final Logger LOG = LoggerFactory.getLogger(JobProgressListener.class);
+    private static final Duration PUBLISHER_MARGIN = Duration.ofSeconds(1);
 
     /**
      * Counts for monitoring and benchmarks.
@@ -76,9 +78,11 @@ public final class JobProgressListener extends SparkListener {
      * @param pendingUpdates   updates not yet written
      * @param jobId            the board job, once the application started
      * @param problem          why the board is behind, while it is
+     * @param endWritten       whether the application's end is written (false until then, also after a
+     *                         {@code closeTimeout} that ran out)
      */
     public record Stats(long taskEvents, long updatesPublished, long batchesWritten, int pendingUpdates,
-            Optional<String> jobId, Optional<String> problem) {
+            Optional<String> jobId, Optional<String> problem, boolean endWritten) {
     }
 
     private final ProgressSettings settings;
@@ -136,7 +140,8 @@ public final class JobProgressListener extends SparkListener {
     public Stats stats() {
         Optional<JobReporter> reporter = publisher.reporter();
         return new Stats(model.taskEvents(), publisher.updatesPublished(), reporter.map(JobReporter::batchesWritten).orElse(0L),
-                reporter.map(JobReporter::pendingUpdates).orElse(0), publisher.jobId(), publisher.problem());
+                reporter.map(JobReporter::pendingUpdates).orElse(0), publisher.jobId(), publisher.problem(),
+                publisher.endWritten());
     }
 
     @Override
@@ -216,7 +221,8 @@ public final class JobProgressListener extends SparkListener {
         guard(() -> model.applicationEnded(event.exitCode().isDefined() ? (Integer) event.exitCode().get() : null));
         publisher.end();
         try {
-            if (!publisher.awaitFinished(settings.closeTimeout())) {
+            // The publisher gives up writing at closeTimeout and says so; this only catches it stuck elsewhere.
+            if (!publisher.awaitFinished(settings.closeTimeout().plus(PUBLISHER_MARGIN))) {
                 LOG.error("Spark job progress: the end of {} was not published within {} ({}={}): {}. The application is not"
                         + " affected; the board shows the job abandoned once this JVM is gone", publisher.jobId().orElse("the application"),
                         settings.closeTimeout(), ProgressSettings.CLOSE_TIMEOUT_KEY, settings.closeTimeout().toMillis() + "ms",

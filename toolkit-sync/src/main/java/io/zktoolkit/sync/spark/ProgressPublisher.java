@@ -37,10 +37,12 @@ final class ProgressPublisher {
     private final CountDownLatch finished = new CountDownLatch(1);
     private final AtomicLong updates = new AtomicLong();
     private volatile boolean ending;
+    private volatile long endDeadline;
     private volatile String problem;
     private volatile JobBoard board;
     private volatile JobReporter job;
     private volatile String jobId;
+    private volatile boolean endWritten;
 
     /**
      * @param client opens or lends the client; may block and throw while ZooKeeper is away
@@ -61,6 +63,7 @@ final class ProgressPublisher {
 
     /** Asks for the last round (the model holds the application's end); returns at once. */
     void end() {
+        endDeadline = System.nanoTime() + settings.closeTimeout().toNanos();
         ending = true;
         synchronized (this) {
             notifyAll();
@@ -75,6 +78,11 @@ final class ProgressPublisher {
     /** The board job's id once known. */
     Optional<String> jobId() {
         return Optional.ofNullable(jobId);
+    }
+
+    /** Whether the application's end is written to ZooKeeper. */
+    boolean endWritten() {
+        return endWritten;
     }
 
     long updatesPublished() {
@@ -215,14 +223,15 @@ final class ProgressPublisher {
 
     private void closeReporter() throws InterruptedException {
         JobReporter reporter = job;
-        if (reporter.flush(settings.closeTimeout())) {
+        if (reporter.flush(Duration.ofNanos(Math.max(0, endDeadline - System.nanoTime())))) {
+            endWritten = true;
             reporter.close();
             board.close();
         } else {
             // Left open: its writer keeps retrying for as long as this JVM lives.
             LOG.warn("Spark job progress: {} updates of {} not written to ZooKeeper at {} within {} ({}); they are written"
                     + " if ZooKeeper returns before this JVM exits, else the board shows the job abandoned",
-                    reporter.pendingUpdates(), jobId, where, settings.closeTimeout(), problem().orElse("no error reported"));
+                    reporter.pendingUpdates(), jobId, where, settings.closeTimeout(), problem().orElse("ZooKeeper did not answer"));
         }
     }
 
