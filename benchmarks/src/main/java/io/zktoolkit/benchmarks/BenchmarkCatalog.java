@@ -30,6 +30,7 @@ public final class BenchmarkCatalog {
                 new RingSpreadCase(1000, RingSpreadCase.Measure.MAX_OVER_MEAN_LOAD),
                 new HiveLookupCase(),
                 HiveConnectCase.oneServer(),
-                HiveConnectCase.oneOfTwoDead());
+                HiveConnectCase.oneOfTwoDead(),
+                RemoteSideCase.sqoopIncrementalImport());
     }
 }

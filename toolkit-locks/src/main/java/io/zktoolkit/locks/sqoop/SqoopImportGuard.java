@@ -54,7 +54,7 @@ public final class SqoopImportGuard {
     }
 
     /** The znode-safe name of a source: {@code jdbc:postgresql://db:5432/shop} becomes {@code postgresql_db_5432_shop}. */
-    static String sourceId(String jdbcUrl) {
+    public static String sourceId(String jdbcUrl) {
         String rest = jdbcUrl.startsWith("jdbc:") ? jdbcUrl.substring(5) : jdbcUrl;
         int query = rest.indexOf('?');
         if (query >= 0) {

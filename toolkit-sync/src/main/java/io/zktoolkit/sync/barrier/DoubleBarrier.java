@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -63,6 +64,8 @@ public final class DoubleBarrier {
     };
     /** Every member seen while entering, with who it is: the base for the "gone" report. */
     private final Map<String, String> seen = new LinkedHashMap<>();
+    /** The members the barrier opened with, known once entered: the base for the "vanished" report. */
+    private List<String> openedWith = List.of();
 
     private DoubleBarrier(Builder b) {
         this.curator = b.curator;
@@ -105,6 +108,7 @@ public final class DoubleBarrier {
         while (true) {
             try {
                 if (curator.checkExists().usingWatcher(wakeUp).forPath(readyPath) != null) {
+                    openedWith = readOpened();
                     return;
                 }
                 List<String> members = curator.getChildren().usingWatcher(wakeUp).forPath(membersPath);
@@ -114,7 +118,7 @@ public final class DoubleBarrier {
                     continue;
                 }
                 if (members.size() >= parties) {
-                    open(members);
+                    openedWith = open(members);
                     return;
                 }
             } catch (InterruptedException e) {
@@ -151,15 +155,8 @@ public final class DoubleBarrier {
             List<String> inside;
             try {
                 inside = curator.getChildren().usingWatcher(wakeUp).forPath(membersPath);
-                if (inside.isEmpty()) {
-                    List<String> left = curator.getChildren().forPath(ZKPaths.makePath(path, "left"));
-                    List<String> vanished = new ArrayList<>(readyMembers());
-                    vanished.removeAll(left);
-                    removeBarrier();
-                    return vanished;
-                }
             } catch (KeeperException.NoNodeException e) {
-                return List.of();   // the last member out removed the barrier already
+                inside = List.of();   // the server removed the empty members container
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) {
@@ -169,9 +166,32 @@ public final class DoubleBarrier {
                 Thread.sleep(RETRY_PAUSE_MS);
                 continue;
             }
+            if (inside.isEmpty()) {
+                return everyoneLeft();
+            }
             if (!await(deadline)) {
                 throw new BarrierTimeoutException(path, timeout, whoIs(inside));
             }
+        }
+    }
+
+    /**
+     * Who vanished: members the barrier opened with that did not mark their leaving. The markers
+     * are read before this member marks that it has read them, and the barrier is removed only
+     * when every member that left has read, so no reader sees a half-removed list.
+     */
+    private List<String> everyoneLeft() {
+        try {
+            List<String> left = curator.getChildren().forPath(ZKPaths.makePath(path, "left"));
+            List<String> vanished = new ArrayList<>(openedWith);
+            vanished.removeAll(left);
+            curator.create().orSetData().creatingParentContainersIfNeeded().forPath(ZKPaths.makePath(path, "read", memberId));
+            if (curator.getChildren().forPath(ZKPaths.makePath(path, "read")).containsAll(left)) {
+                removeBarrier();
+            }
+            return vanished;
+        } catch (Exception e) {
+            throw failure("finish leaving", e);
         }
     }
 
@@ -187,12 +207,18 @@ public final class DoubleBarrier {
         }
     }
 
-    private void open(List<String> members) throws Exception {
+    /** Creates the ready node; the members it opened with (another member's list if it was first). */
+    private List<String> open(List<String> members) throws Exception {
         try {
             curator.create().forPath(readyPath, String.join("\n", members).getBytes(StandardCharsets.UTF_8));
+            return members;
         } catch (KeeperException.NodeExistsException e) {
-            // another member completed the count at the same moment
+            return readOpened();
         }
+    }
+
+    private List<String> readOpened() throws Exception {
+        return List.of(new String(curator.getData().forPath(readyPath), StandardCharsets.UTF_8).split("\n"));
     }
 
     /**
@@ -206,6 +232,7 @@ public final class DoubleBarrier {
         String marker = ZKPaths.makePath(withdrawnPath, memberId);
         try {
             if (curator.checkExists().forPath(readyPath) != null) {
+                openedWith = readOpened();
                 return;
             }
             note(curator.getChildren().forPath(membersPath));
@@ -214,10 +241,13 @@ public final class DoubleBarrier {
             if (curator.checkExists().forPath(readyPath) != null) {
                 curator.delete().quietly().forPath(marker);
                 arrive();
+                openedWith = readOpened();
                 return;
             }
-            List<String> members = curator.getChildren().forPath(membersPath);
             List<String> withdrawn = curator.getChildren().forPath(withdrawnPath);
+            // A member may have marked its withdrawal and not yet removed itself: it counts as withdrawn.
+            List<String> members = new ArrayList<>(curator.getChildren().forPath(membersPath));
+            members.removeAll(withdrawn);
             Map<String, String> present = whoIs(members);
             Map<String, String> withdrew = new LinkedHashMap<>();
             Map<String, String> gone = new LinkedHashMap<>();
@@ -228,9 +258,6 @@ public final class DoubleBarrier {
                     gone.put(id, who);
                 }
             });
-            if (members.isEmpty()) {
-                removeBarrier();
-            }
             throw new BarrierTimeoutException(path, parties, timeout, present, withdrew, gone);
         } catch (BarrierTimeoutException | InterruptedException e) {
             throw e;
@@ -264,20 +291,21 @@ public final class DoubleBarrier {
         return who;
     }
 
-    private List<String> readyMembers() throws Exception {
-        try {
-            String list = new String(curator.getData().forPath(readyPath), StandardCharsets.UTF_8);
-            return list.isEmpty() ? List.of() : List.of(list.split("\n"));
-        } catch (KeeperException.NoNodeException e) {
-            return List.of();
-        }
-    }
-
+    /** One transaction, so nobody sees part of the barrier gone; failing means someone else removed it. */
     private void removeBarrier() {
         try {
-            curator.delete().deletingChildrenIfNeeded().forPath(path);
+            List<CuratorOp> ops = new ArrayList<>();
+            for (String child : curator.getChildren().forPath(path)) {
+                String childPath = ZKPaths.makePath(path, child);
+                for (String grandchild : curator.getChildren().forPath(childPath)) {
+                    ops.add(curator.transactionOp().delete().forPath(ZKPaths.makePath(childPath, grandchild)));
+                }
+                ops.add(curator.transactionOp().delete().forPath(childPath));
+            }
+            ops.add(curator.transactionOp().delete().forPath(path));
+            curator.transaction().forOperations(ops);
         } catch (Exception e) {
-            // another member removed it, or a new party arrived; either way nothing is lost
+            // removed by another member meanwhile, or a new party arrived: nothing is lost
         }
     }
 
