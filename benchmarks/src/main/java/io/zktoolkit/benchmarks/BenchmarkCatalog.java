@@ -31,6 +31,7 @@ public final class BenchmarkCatalog {
                 new HiveLookupCase(),
                 HiveConnectCase.oneServer(),
                 HiveConnectCase.oneOfTwoDead(),
-                RemoteSideCase.sqoopIncrementalImport());
+                RemoteSideCase.sqoopIncrementalImport(),
+                RemoteSideCase.sparkJobProgressListener());
     }
 }

@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 public final class RemoteSideCase extends SampledCase {
     /** Where src-it/sqoop-it leaves its test classes and class-path file, unless a system property says otherwise. */
     static final String SQOOP_IT_TARGET = System.getProperty("zktoolkit.sqoop.it.target", "../src-it/sqoop-it/target");
+    /** Where src-it/spark-it leaves its test classes and class-path file, unless a system property says otherwise. */
+    static final String SPARK_IT_TARGET = System.getProperty("zktoolkit.spark.it.target", "../src-it/spark-it/target");
     private static final long READY_WAIT_MS = TimeUnit.MINUTES.toMillis(3);
     private static final int KEPT_LINES = 60;
 
@@ -67,6 +69,20 @@ public final class RemoteSideCase extends SampledCase {
                 "plain Sqoop 1.4.7 in-process with --incremental append --last-value <kept in memory>, same arguments"
                         + " (codegen + local MapReduce, Sqoop's own append move)",
                 2, 10);
+    }
+
+    /**
+     * Spark's listener bus with and without {@code JobProgressListener}: one job of 10,000 tiny
+     * tasks in local[2] per trial (about 15 s each on 2 shared cores), 1 warmup and 5 trials per side.
+     */
+    public static RemoteSideCase sparkJobProgressListener() {
+        Path target = Path.of(SPARK_IT_TARGET);
+        return new RemoteSideCase("Spark local[2] job of 10,000 tiny tasks, wall time with vs without the job progress listener",
+                "io.zktoolkit.it.spark.bench.ListenerBenchWorld", target.resolve("spark-it.classpath"),
+                target.resolve("test-classes"), "ms",
+                "JobProgressListener.install(sc, zk) on an embedded ZooKeeper: application, Spark job and stage on the job"
+                        + " board, progress every 200 ms (the world prints task events, updates and ZooKeeper batches per trial)",
+                "the same application and job without the listener", 1, 5);
     }
 
     @Override

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The ZooKeeper clients of this JVM's Spark tasks: one per distinct {@link PortableSettings},
  * opened by the first task that needs it and shared by every later task, closed when the JVM
- * exits.
+ * exits. Driver-side code that Spark builds from its conf alone (a listener in
+ * {@code spark.extraListeners}) shares them the same way, with {@link PortableSettings#fromSparkConf}.
  *
  * <p>Why shared: an executor runs thousands of tasks, several at once. A client per task would
  * pay a connection and a new session each time and load the ensemble with short sessions. Why

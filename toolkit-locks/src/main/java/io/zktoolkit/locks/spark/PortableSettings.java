@@ -17,6 +17,8 @@ import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.apache.spark.SparkConf;
+import scala.Tuple2;
 
 /**
  * ZooKeeper connection settings that travel to Spark executors inside a task closure: the
@@ -39,6 +41,11 @@ import java.util.stream.Collectors;
 public final class PortableSettings implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final String SOURCE = "Spark executor ZooKeeper settings";
+    /**
+     * The prefix of the SparkConf keys that carry {@code zk.*} settings ({@code --conf
+     * spark.zktoolkit.zk.connect=zk1:2181,zk2:2181}): spark-submit passes on only {@code spark.*} keys.
+     */
+    public static final String SPARK_CONF_PREFIX = "spark.zktoolkit.";
 
     /** Sorted, so that equal settings compare and hash equal whatever order they were given in. */
     private final TreeMap<String, String> keys;
@@ -82,6 +89,27 @@ public final class PortableSettings implements Serializable {
         PortableSettings portable = new PortableSettings(zk);
         portable.toSettings();
         return portable;
+    }
+
+    /**
+     * The {@value #SPARK_CONF_PREFIX}{@code zk.*} keys of {@code conf} as {@code zk.*} settings,
+     * for code that Spark builds from its conf alone (a listener named in
+     * {@code spark.extraListeners}). Open a client with {@link ExecutorClients#client}.
+     *
+     * @throws IllegalArgumentException when {@value #SPARK_CONF_PREFIX}{@code zk.connect} is missing
+     * @throws SettingsException naming each key at fault
+     */
+    public static PortableSettings fromSparkConf(SparkConf conf) {
+        SortedMap<String, String> zk = new TreeMap<>();
+        for (Tuple2<String, String> entry : conf.getAllWithPrefix(SPARK_CONF_PREFIX + ToolkitKeys.PREFIX)) {
+            zk.put(ToolkitKeys.PREFIX + entry._1(), entry._2());
+        }
+        if (!zk.containsKey(ToolkitKeys.CONNECT.name())) {
+            throw new IllegalArgumentException(SPARK_CONF_PREFIX + ToolkitKeys.CONNECT.name() + " is not set in the SparkConf;"
+                    + " set it to the ZooKeeper ensemble (for example --conf " + SPARK_CONF_PREFIX + ToolkitKeys.CONNECT.name()
+                    + "=zk1:2181,zk2:2181). Other zk.* settings go under " + SPARK_CONF_PREFIX + " too");
+        }
+        return of(zk);
     }
 
     /**

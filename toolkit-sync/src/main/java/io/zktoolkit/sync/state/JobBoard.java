@@ -225,6 +225,20 @@ public final class JobBoard implements Closeable {
         return new JobReporter(path, tracked, writer, publisher, clock, marker, waitTimeout, resumedTasks);
     }
 
+    /**
+     * Returns {@code id} if it is a valid job or task id.
+     *
+     * @throws IllegalArgumentException naming {@code what} (for example the config key it came from) and the rule
+     */
+    public static String checkId(String what, String id) {
+        return JobNames.check(what, id);
+    }
+
+    /** A valid job or task id made from any text (an application name): other characters become '-'. */
+    public static String toId(String text) {
+        return JobNames.sanitize(text);
+    }
+
     /** The job as the view last saw it. */
     public Optional<JobSnapshot> job(String jobId) {
         return view.job(jobId);

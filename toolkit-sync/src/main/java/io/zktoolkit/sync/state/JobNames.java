@@ -16,4 +16,11 @@ final class JobNames {
         }
         return name;
     }
+
+    /** {@code text} made into a valid id: other characters become '-', a leading '.', '_' or '-' goes, at most 200. */
+    static String sanitize(String text) {
+        String cleaned = text == null ? "" : text.replaceAll("[^A-Za-z0-9._-]+", "-").replaceFirst("^[._-]+", "");
+        cleaned = cleaned.length() > 200 ? cleaned.substring(0, 200) : cleaned;
+        return cleaned.isEmpty() ? "job" : cleaned;
+    }
 }
