@@ -146,6 +146,11 @@ public final class RemoteSideCase extends SampledCase {
             if (line.startsWith("TRIAL ")) {
                 return Double.parseDouble(line.substring("TRIAL ".length()).trim());
             }
+            if (line.startsWith("STATS ")) {
+                // what the world measured besides the time (updates published, batches written): shown, not compared
+                System.out.println("    " + side + " " + line);
+                continue;
+            }
             if (line.startsWith("TRIAL-FAILED")) {
                 throw new IllegalStateException(worldMainClass + " " + side + " trial failed: " + line + recentOutput());
             }
