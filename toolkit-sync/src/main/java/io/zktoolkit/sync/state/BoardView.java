@@ -36,6 +36,7 @@ final class BoardView implements AutoCloseable {
         }
     }
 
+    private final CuratorFramework curator;
     private final String root;
     private final CuratorCache cache;
     private final ConcurrentMap<String, Entry> index = new ConcurrentHashMap<>();
@@ -43,6 +44,7 @@ final class BoardView implements AutoCloseable {
     private final CountDownLatch initialized = new CountDownLatch(1);
 
     BoardView(CuratorFramework curator, String root) {
+        this.curator = curator;
         this.root = root;
         this.cache = CuratorCache.build(curator, root);
         cache.listenable().addListener(CuratorCacheListener.builder()
@@ -126,19 +128,38 @@ final class BoardView implements AutoCloseable {
                 listeners.forEach(l -> l.removed(jobId));
             }
         } else if (parts.length == 2 && parts[1].equals(JobBoard.PUBLISHER)) {
-            Entry entry = index.get(jobId);
-            if (entry != null) {
-                entry.alive = false;
-                RunStatus last = entry.job;
-                if (last != null && !last.state().isFinished()) {
-                    listeners.forEach(l -> l.abandoned(jobId, last));
-                }
-            }
+            confirmPublisherGone(jobId, node.getPath());
         } else if (parts.length == 3 && parts[1].equals(JobBoard.TASKS)) {
             Entry entry = index.get(jobId);
             if (entry != null) {
                 entry.tasks.remove(parts[2]);
             }
+        }
+    }
+
+    /**
+     * The cache reports a deletion as soon as the notice arrives, but a data change only after it
+     * has read the new data, so a publisher's final status can reach the view after its marker's
+     * deletion. This read is queued behind the cache's own reads (ZooKeeper answers a session in
+     * order), so when it returns the view holds the final status, and a job that finished is never
+     * called abandoned.
+     */
+    private void confirmPublisherGone(String jobId, String markerPath) {
+        String jobPath = markerPath.substring(0, markerPath.lastIndexOf('/'));
+        try {
+            curator.getData().inBackground((client, event) -> {
+                Entry entry = index.get(jobId);
+                if (entry == null || cache.get(markerPath).isPresent()) {
+                    return;   // removed meanwhile, or the publisher came back (a new session)
+                }
+                entry.alive = false;
+                RunStatus last = entry.job;
+                if (event.getResultCode() == 0 && last != null && !last.state().isFinished()) {
+                    listeners.forEach(l -> l.abandoned(jobId, last));
+                }
+            }).forPath(jobPath);
+        } catch (Exception e) {
+            LOG.warn("Job board: could not check whether job {} was abandoned ({})", jobId, e.toString());
         }
     }
 

@@ -268,46 +268,98 @@ public final class JobBoard implements Closeable {
      */
     public RunStatus awaitFinished(String jobId, Duration timeout) throws InterruptedException {
         requireStarted();
-        CompletableFuture<RunStatus> finished = new CompletableFuture<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        AtomicReference<CompletableFuture<RunStatus>> round = new AtomicReference<>(new CompletableFuture<>());
         JobListener listener = new JobListener() {
             @Override
             public void changed(JobChange change) {
                 if (change.jobId().equals(jobId) && !change.isTask() && change.current().state().isFinished()) {
-                    finished.complete(change.current());
+                    round.get().complete(change.current());
                 }
             }
 
             @Override
             public void abandoned(String id, RunStatus last) {
                 if (id.equals(jobId)) {
-                    finished.completeExceptionally(abandonedError(last));
+                    round.get().completeExceptionally(new SuspectedAbandoned());
                 }
             }
 
             @Override
             public void removed(String id) {
                 if (id.equals(jobId)) {
-                    finished.completeExceptionally(new JobStateException("Job " + jobId + " was removed from the board at "
+                    round.get().completeExceptionally(new JobStateException("Job " + jobId + " was removed from the board at "
                             + root + " before it finished"));
                 }
             }
         };
         addListener(listener);
         try {
-            view.job(jobId).ifPresent(s -> {
-                if (s.job().state().isFinished()) {
-                    finished.complete(s.job());
-                } else if (s.isAbandoned()) {
-                    finished.completeExceptionally(abandonedError(s.job()));
+            while (true) {
+                CompletableFuture<RunStatus> finished = round.get();
+                view.job(jobId).ifPresent(s -> {
+                    if (s.job().state().isFinished()) {
+                        finished.complete(s.job());
+                    } else if (s.isAbandoned()) {
+                        finished.completeExceptionally(new SuspectedAbandoned());
+                    }
+                });
+                try {
+                    return finished.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof SuspectedAbandoned)) {
+                        throw (JobStateException) e.getCause();
+                    }
+                    Optional<RunStatus> settled = settleAbandoned(jobId);
+                    if (settled.isPresent()) {
+                        return settled.get();
+                    }
+                    Thread.sleep(50);   // the publisher is back (resumed); the view catches up
+                    round.set(new CompletableFuture<>());
+                } catch (TimeoutException e) {
+                    throw new JobStateException("Job " + jobId + " did not finish within " + timeout + ": " + describe(jobId));
                 }
-            });
-            return finished.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw (JobStateException) e.getCause();
-        } catch (TimeoutException e) {
-            throw new JobStateException("Job " + jobId + " did not finish within " + timeout + ": " + describe(jobId));
+            }
         } finally {
             removeListener(listener);
+        }
+    }
+
+    /** Marks a view's "abandoned" that still has to be checked against ZooKeeper itself. */
+    private static final class SuspectedAbandoned extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SuspectedAbandoned() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * The view may call a job abandoned while an update is still on its way to it (a resumed
+     * publisher, a final status behind the marker's deletion), so a waiter reads ZooKeeper
+     * itself, after a sync, before failing.
+     *
+     * @return the final status if the job finished after all; empty if a publisher is back
+     * @throws JobStateException when it really is abandoned
+     */
+    private Optional<RunStatus> settleAbandoned(String jobId) {
+        String path = ZKPaths.makePath(root, jobId);
+        try {
+            curator.sync().forPath(path);
+            RunStatus stored = StatusFormat.decode(path, curator.getData().forPath(path));
+            if (stored.state().isFinished()) {
+                return Optional.of(stored);
+            }
+            if (curator.checkExists().forPath(ZKPaths.makePath(path, PUBLISHER)) != null) {
+                return Optional.empty();
+            }
+            throw abandonedError(stored);
+        } catch (KeeperException.NoNodeException e) {
+            throw new JobStateException("Job " + jobId + " was removed from the board at " + root + " before it finished", e);
+        } catch (JobStateException | CorruptSyncDataException e) {
+            throw e;
+        } catch (Exception e) {
+            throw failure("read job " + jobId + " at " + path, e);
         }
     }
 
