@@ -1,5 +1,6 @@
 package io.zktoolkit.sync.barrier;
 
+import io.zktoolkit.sync.NodeNames;
 import io.zktoolkit.config.ToolkitClient;
 import io.zktoolkit.locks.Holder;
 import io.zktoolkit.sync.SyncException;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.utils.ZKPaths;
@@ -46,7 +46,6 @@ import org.apache.zookeeper.Watcher;
 public final class DoubleBarrier {
     /** The root of every barrier. */
     public static final String ROOT = "/barriers";
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
     private static final long RETRY_PAUSE_MS = 100;
 
     private final CuratorFramework curator;
@@ -336,9 +335,9 @@ public final class DoubleBarrier {
 
         private Builder(CuratorFramework curator, String name) {
             this.curator = Objects.requireNonNull(curator, "curator");
-            if (name == null || !NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException("Invalid barrier name '" + name + "': use 1 to 200 letters, digits, '.', '_'"
-                        + " or '-', starting with a letter or digit (for example 'load-2026-11-22')");
+            if (!NodeNames.isName(name)) {
+                throw new IllegalArgumentException("Invalid barrier name '" + name + "': " + NodeNames.NAME_RULE
+                        + " (for example 'load-2026-11-22')");
             }
             this.name = name;
         }
@@ -354,9 +353,9 @@ public final class DoubleBarrier {
 
         /** This member's id (default host, pid and a random suffix); unique among the parties. */
         public Builder memberId(String value) {
-            if (value == null || !NAME.matcher(value).matches()) {
+            if (!NodeNames.isName(value)) {
                 throw new IllegalArgumentException("Barrier " + name + ": invalid member id '" + value
-                        + "': use letters, digits, '.', '_' or '-'");
+                        + "': " + NodeNames.NAME_RULE);
             }
             this.memberId = value;
             return this;

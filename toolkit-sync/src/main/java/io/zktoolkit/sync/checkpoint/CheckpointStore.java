@@ -1,11 +1,11 @@
 package io.zktoolkit.sync.checkpoint;
 
+import io.zktoolkit.sync.NodeNames;
 import io.zktoolkit.config.ToolkitClient;
 import io.zktoolkit.locks.Holder;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.Objects;
-import java.util.regex.Pattern;
 import org.apache.curator.framework.CuratorFramework;
 
 /**
@@ -31,7 +31,6 @@ public final class CheckpointStore {
     /** Where checkpoints live by default, under the client's namespace. */
     public static final String ROOT = "/checkpoints";
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
 
     private final CuratorFramework curator;
     private final String root;
@@ -66,7 +65,7 @@ public final class CheckpointStore {
      */
     public Checkpoint checkpoint(String name, Comparator<String> order) {
         Objects.requireNonNull(order, "order");
-        if (name == null || !NAME.matcher(name).matches() || name.contains("..")) {
+        if (!NodeNames.isNamePath(name)) {
             throw new IllegalArgumentException("Invalid checkpoint name '" + name
                     + "': use segments of letters, digits, '.', '_' or '-' separated by '/', for example sqoop/orders");
         }

@@ -1,5 +1,6 @@
 package io.zktoolkit.sync.shared;
 
+import io.zktoolkit.sync.NodeNames;
 import io.zktoolkit.sync.CorruptSyncDataException;
 import io.zktoolkit.sync.EscapedFields;
 import io.zktoolkit.sync.OutcomeUnknownException;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
@@ -43,7 +43,6 @@ public final class SharedValue {
     static final int RECENT_OPERATIONS = 64;
 
     private static final String HEADER = "zktoolkit-shared-value\t1";
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
     private static final Duration RETRY_PAUSE = Duration.ofMillis(100);
 
     private final CuratorFramework curator;
@@ -57,7 +56,7 @@ public final class SharedValue {
      * @param operationTimeout how long a write keeps trying to reach a definite outcome
      */
     public SharedValue(CuratorFramework curator, String path, String initialValue, Duration operationTimeout) {
-        if (path == null || !path.startsWith("/") || !NAME.matcher(path.substring(1)).matches()) {
+        if (path == null || !path.startsWith("/") || !NodeNames.isNamePath(path.substring(1))) {
             throw new IllegalArgumentException("Invalid shared value path '" + path
                     + "': use an absolute path of segments of letters, digits, '.', '_' or '-'");
         }
