@@ -15,8 +15,10 @@ import java.nio.file.Path;
  * {@code FAILED ...} and 1.
  *
  * <p>Arguments: {@code toolkit|plain zkConnect jdbcUrl passwordFile table mode column target work pauseAt
- * [lastValueFile]} ({@code plain}: Sqoop's own incremental import with the last value kept in
- * {@code lastValueFile}; its one phase is {@code SQOOP_RETURNED}, before the value is saved).
+ * [lastValueFile [gateFile]]} ({@code plain}: Sqoop's own incremental import with the last value kept in
+ * {@code lastValueFile}; its one phase is {@code SQOOP_RETURNED}, before the value is saved. It prints
+ * {@code READ <value>} once it has read the last value and, given a {@code gateFile}, starts Sqoop only
+ * once that file exists, so a test can line two launches up on the same read).
  */
 public final class IncrementalImportChild {
     private IncrementalImportChild() {
@@ -34,8 +36,12 @@ public final class IncrementalImportChild {
         String pauseAt = a[9];
         try {
             if (side.equals("plain")) {
-                int rc = IncrementalImports.plain(source, table, mode, column, target, work, Path.of(a[10]),
-                        () -> reached("SQOOP_RETURNED", pauseAt));
+                Path gate = a.length > 11 ? Path.of(a[11]) : null;
+                int rc = IncrementalImports.plain(source, table, mode, column, target, work, Path.of(a[10]), read -> {
+                    System.out.println("READ " + (read == null ? "none" : read));
+                    System.out.flush();
+                    awaitGate(gate);
+                }, () -> reached("SQOOP_RETURNED", pauseAt));
                 System.out.println("RESULT rc=" + rc);
                 System.exit(rc == 0 ? 0 : 1);
             }
@@ -52,6 +58,17 @@ public final class IncrementalImportChild {
             System.exit(1);
         }
         System.exit(0);
+    }
+
+    private static void awaitGate(Path gate) {
+        while (gate != null && !java.nio.file.Files.exists(gate)) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for " + gate, e);
+            }
+        }
     }
 
     private static void reached(String phase, String pauseAt) {

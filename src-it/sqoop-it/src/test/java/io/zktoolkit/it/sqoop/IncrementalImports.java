@@ -88,7 +88,18 @@ final class IncrementalImports {
      */
     static int plain(Source source, String table, IncrementalMode mode, String column, Path target, Path work,
             Path lastValueFile, Runnable afterSqoop) throws IOException {
+        return plain(source, table, mode, column, target, work, lastValueFile, read -> {
+        }, afterSqoop);
+    }
+
+    /**
+     * {@link #plain(Source, String, IncrementalMode, String, Path, Path, Path, Runnable)}, telling
+     * {@code afterRead} the last value it read (null for none) before Sqoop starts.
+     */
+    static int plain(Source source, String table, IncrementalMode mode, String column, Path target, Path work,
+            Path lastValueFile, java.util.function.Consumer<String> afterRead, Runnable afterSqoop) throws IOException {
         String lastValue = Files.exists(lastValueFile) ? Files.readString(lastValueFile).trim() : null;
+        afterRead.accept(lastValue);
         PlainRun run = plainRun(source, table, mode, column, target, work, lastValue);
         afterSqoop.run();
         if (run.rc() == 0 && run.newLastValue() != null) {
