@@ -166,7 +166,7 @@ public final class Checkpoint {
             throw rejected(Reason.CONFLICT, lease, next.value(), stored, "it changed after this writer read it at "
                     + (basedOn.current().isPresent() ? "value " + basedOn.current().get().value() : "no value"), failure);
         }
-        if (cause instanceof KeeperException.NoNodeException) {
+        if (cause instanceof KeeperException.NoNodeException || lease.state() == FencedOwnership.State.LOST) {
             throw rejected(Reason.LEASE_LOST, lease, next.value(), stored, failure.getMessage(), failure);
         }
         throw new OutcomeUnknownException("Checkpoint " + name + ": the write of " + next.value()
