@@ -1,6 +1,7 @@
 package io.zktoolkit.recovery.failover;
 
 import io.zktoolkit.config.ToolkitClient;
+import io.zktoolkit.locks.Breadcrumb;
 import io.zktoolkit.locks.FencedOwnership;
 import io.zktoolkit.locks.LeaderElection;
 import io.zktoolkit.locks.Leadership;
@@ -30,9 +31,10 @@ import org.slf4j.LoggerFactory;
  *                           v                   v
  *                      re-enter election     NEUTRAL --reconnected--> ACTIVE
  * </pre>
- * The election hands the new leader the previous active's {@link io.zktoolkit.locks.Breadcrumb}
- * (who it was and its token). Before {@link ActiveService#becomeActive} runs, the {@link Fencer}
- * fences that previous active, because a leader's node goes when its session expires, not when
+ * A new leader reads who was last active (its id and token, at {@code /failover/<group>/active},
+ * written by each active only once it has fenced, so an elected participant that failed to fence
+ * never hides the active it failed to fence). Before {@link ActiveService#becomeActive} runs, the
+ * {@link Fencer} fences that previous active, because a leader's node goes when its session expires, not when
  * its process stops: a paused old active may wake up still acting. If fencing fails the
  * participant gives leadership back and joins the election again after a pause, so a group never
  * has an active that did not fence. Leadership lost in any way (session expiry, a suspended
@@ -79,6 +81,7 @@ public final class ActiveStandby implements Closeable {
     private final Fencer fencer;
     private final Duration retryAfterFenceFailure;
     private final Clock clock;
+    private final LastActive lastActive;
     private final ScheduledExecutorService thread;
     private volatile State state = State.LATENT;
     private volatile LeaderElection election;
@@ -93,6 +96,7 @@ public final class ActiveStandby implements Closeable {
         this.fencer = b.fencer;
         this.retryAfterFenceFailure = b.retryAfterFenceFailure;
         this.clock = b.clock;
+        this.lastActive = new LastActive(zk.curator(), b.group);
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "zktoolkit-failover-" + group);
             t.setDaemon(true);
@@ -205,19 +209,22 @@ public final class ActiveStandby implements Closeable {
         Instant electedAt = clock.instant();
         state = State.FENCING;
         long start = System.nanoTime();
+        Optional<Breadcrumb> previous = Optional.empty();
         try {
-            if (leadership.previousLeader().isPresent()) {
-                fencer.fence(leadership.previousLeader().get(), leadership);
+            previous = lastActive.read();
+            if (previous.isPresent()) {
+                fencer.fence(previous.get(), leadership);
             }
+            lastActive.write(leadership, participantId, electedAt);
         } catch (Exception e) {
             LOG.error("{} was elected in {} but could not fence the previous active {}: {}; giving leadership back",
-                    participantId, group, leadership.previousLeader().orElse(null), e.toString());
+                    participantId, group, previous.orElse(null), e.toString());
             state = State.STANDBY;
             closeElection();
             thread.schedule(this::enterElection, retryAfterFenceFailure.toMillis(), TimeUnit.MILLISECONDS);
             return;
         }
-        Takeover takeover = new Takeover(leadership, leadership.previousLeader(), electedAt,
+        Takeover takeover = new Takeover(leadership, previous, electedAt,
                 Duration.ofNanos(System.nanoTime() - start));
         current = takeover;
         leadership.addListener((ownership, newState) -> thread.execute(() -> ownershipChanged(from, newState)));

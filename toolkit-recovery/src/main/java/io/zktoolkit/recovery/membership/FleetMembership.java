@@ -269,7 +269,13 @@ public final class FleetMembership implements Closeable {
                         notifyListeners(State.PAUSED, record.node());
                     }
                 }
-                case LOST -> identityLost("the ZooKeeper session was lost");
+                case LOST -> {
+                    // Curator delivers LOST late: a heartbeat may already have found the node gone
+                    // and rejoined on the new session. That identity is not the one lost.
+                    if (!ownedByCurrentSession()) {
+                        identityLost("the ZooKeeper session was lost");
+                    }
+                }
                 case RECONNECTED -> reconnected();
                 default -> {
                 }
@@ -296,6 +302,19 @@ public final class FleetMembership implements Closeable {
         }
         identityLost("its node " + nodePath + " is gone after the reconnection");
         rejoin();
+    }
+
+    private boolean ownedByCurrentSession() {
+        String path = nodePath;
+        if (path == null || state != State.JOINED && state != State.PAUSED) {
+            return false;
+        }
+        try {
+            org.apache.zookeeper.data.Stat stat = curator.checkExists().forPath(path);
+            return stat != null && stat.getEphemeralOwner() == curator.getZookeeperClient().getZooKeeper().getSessionId();
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     private void identityLost(String why) {

@@ -1,0 +1,56 @@
+package io.zktoolkit.recovery.assignment;
+
+import io.zktoolkit.locks.ConditionalOwnership;
+import io.zktoolkit.locks.FencedOwnership;
+import java.util.function.Consumer;
+
+/**
+ * One run of a task by the worker it is assigned to.
+ */
+public final class TaskContext {
+    private final String task;
+    private final int epoch;
+    private final ConditionalOwnership lease;
+    private final Consumer<String> progress;
+
+    TaskContext(String task, int epoch, ConditionalOwnership lease, Consumer<String> progress) {
+        this.task = task;
+        this.epoch = epoch;
+        this.lease = lease;
+        this.progress = progress;
+    }
+
+    /** The task. */
+    public String task() {
+        return task;
+    }
+
+    /** The assignment epoch this run works under. */
+    public int epoch() {
+        return epoch;
+    }
+
+    /**
+     * The run's lease: held while this worker holds the task's lock and the assignment stays at
+     * this epoch. Write checkpoints and other ZooKeeper state through it; its token (the task
+     * lock's) goes with writes to outside resources.
+     */
+    public FencedOwnership lease() {
+        return lease;
+    }
+
+    /**
+     * Throws unless the run may still act: the task was not moved, the session lives, and the
+     * connection is not in doubt (under the default {@code zk.ownership.lost.on=suspended}).
+     *
+     * @throws io.zktoolkit.locks.LockLostException saying why
+     */
+    public void checkCurrent() {
+        lease.checkHeld();
+    }
+
+    /** Reports progress with the member's next heartbeat. */
+    public void reportProgress(String value) {
+        progress.accept(task + ": " + value);
+    }
+}
