@@ -63,11 +63,26 @@ final class TaskWorker {
             this.node = node;
         }
 
+        /** Set by whichever comes first: the run starting, or a revocation that keeps it from starting. */
+        final java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
+
         void revoke(String why) {
             if (revoked != null) {
                 return;
             }
             revoked = why;
+            if (claimed.compareAndSet(false, true)) {
+                // Still queued: it will never run, so it must not hold the task's place.
+                running.remove(task, this);
+                Future<?> f = future;
+                if (f != null) {
+                    f.cancel(false);
+                }
+                if (!closed) {
+                    pool.execute(TaskWorker.this::reconcile);
+                }
+                return;
+            }
             ConditionalOwnership now = lease;
             if (now != null) {
                 now.revoke(why);
@@ -138,6 +153,9 @@ final class TaskWorker {
     }
 
     private void execute(Run run) {
+        if (!run.claimed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             while (run.revoked == null && !closed) {
                 if (attempt(run)) {
