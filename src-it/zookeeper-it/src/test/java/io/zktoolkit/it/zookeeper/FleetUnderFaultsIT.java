@@ -116,8 +116,10 @@ class FleetUnderFaultsIT {
             soft.assertThat(all.stream().flatMap(w -> w.lines().stream()).filter(l -> l.startsWith("LEADER")).count())
                     .as("a new leader took over").isGreaterThanOrEqualTo(2);
             soft.assertAll();
-            System.out.println("Refused stale writes: " + all.stream().flatMap(w -> w.lines().stream()).filter(l -> l.startsWith("REFUSED")).count()
-                    + ", revoked runs: " + all.stream().flatMap(w -> w.lines().stream()).filter(l -> l.startsWith("REVOKED")).count());
+            System.out.println("Faults: killed " + killedWorker + " and leader " + firstLeader + ", froze " + frozen
+                    + ", killed server 0. Refused stale writes and revoked runs:");
+            all.forEach(w -> w.lines().stream().filter(l -> l.startsWith("REFUSED") || l.startsWith("REVOKED") || l.startsWith("LEADER"))
+                    .forEach(l -> System.out.println("  " + w.name() + ": " + l)));
         } finally {
             all.forEach(ChildJvm::close);
         }
