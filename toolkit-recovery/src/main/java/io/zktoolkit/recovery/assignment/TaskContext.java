@@ -9,12 +9,14 @@ import java.util.function.Consumer;
  */
 public final class TaskContext {
     private final String task;
+    private final String assignmentPath;
     private final int epoch;
     private final ConditionalOwnership lease;
     private final Consumer<String> progress;
 
-    TaskContext(String task, int epoch, ConditionalOwnership lease, Consumer<String> progress) {
+    TaskContext(String task, String assignmentPath, int epoch, ConditionalOwnership lease, Consumer<String> progress) {
         this.task = task;
+        this.assignmentPath = assignmentPath;
         this.epoch = epoch;
         this.lease = lease;
         this.progress = progress;
@@ -25,7 +27,16 @@ public final class TaskContext {
         return task;
     }
 
-    /** The assignment epoch this run works under. */
+    /**
+     * The task's assignment node: a store that fences its own writes (for example a
+     * {@code CheckpointedImport} with {@code commitCondition}) conditions them on this node staying
+     * at {@link #epoch()}.
+     */
+    public String assignmentPath() {
+        return assignmentPath;
+    }
+
+    /** The assignment epoch this run works under: the assignment node's version. */
     public int epoch() {
         return epoch;
     }

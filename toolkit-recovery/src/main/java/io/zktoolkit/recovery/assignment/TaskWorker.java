@@ -208,7 +208,7 @@ final class TaskWorker {
             }
             int e = epoch;
             listeners.forEach(l -> l.started(run.task, e));
-            String result = runner.run(new TaskContext(run.task, epoch, lease, membership::reportProgress));
+            String result = runner.run(new TaskContext(run.task, layout.task(run.task), epoch, lease, membership::reportProgress));
             Completion completion = new Completion(run.task, membership.memberId(), run.node, epoch, clock.instant(),
                     result == null ? "" : result);
             lease.fencedWrite(List.of(curator.transactionOp().create().forPath(layout.done(run.task), completion.encode())));

@@ -3,6 +3,8 @@ package io.zktoolkit.sync.sqoop;
 import com.cloudera.sqoop.SqoopOptions;
 import com.cloudera.sqoop.tool.ImportTool;
 import io.zktoolkit.config.ToolkitClient;
+import io.zktoolkit.locks.ConditionalOwnership;
+import io.zktoolkit.locks.FencedOwnership;
 import io.zktoolkit.locks.LockLease;
 import io.zktoolkit.locks.sqoop.GuardedImport;
 import io.zktoolkit.locks.sqoop.SqoopImportGuard;
@@ -65,6 +67,8 @@ public final class CheckpointedImport {
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointedImport.class);
 
     private final SqoopImportGuard guard;
+    private final String commitCondition;
+    private final int commitConditionVersion;
     private final ImportArguments arguments;
     private final IncrementalMode mode;
     private final String checkColumn;
@@ -77,6 +81,8 @@ public final class CheckpointedImport {
 
     private CheckpointedImport(Builder b) {
         this.guard = b.guard;
+        this.commitCondition = b.commitCondition;
+        this.commitConditionVersion = b.commitConditionVersion;
         this.conf = new Configuration(b.conf);
         this.mode = Objects.requireNonNull(b.mode, "mode (append or lastmodified) is required");
         if (b.checkColumn == null || b.checkColumn.isBlank()) {
@@ -203,12 +209,19 @@ public final class CheckpointedImport {
         }
         phase(ImportPhase.OUTPUT_CHECKED, runId);
 
+        FencedOwnership writer = commitCondition == null ? lease : ConditionalOwnership.of(lease, "import of "
+                + arguments.table() + " while " + commitCondition + " stays at version " + commitConditionVersion,
+                commitCondition, commitConditionVersion);
         try {
-            checkpoint.advance(lease, before, newLastValue, runId);
+            checkpoint.advance(writer, before, newLastValue, runId);
         } catch (CheckpointRejectedException e) {
             // Never committed, so no one will publish it; the next holder's recovery would delete it too.
             output.discard(runId);
             throw e;
+        } finally {
+            if (writer != lease) {
+                writer.release();
+            }
         }
         phase(ImportPhase.CHECKPOINT_WRITTEN, runId);
         output.publish(runId);
@@ -261,6 +274,8 @@ public final class CheckpointedImport {
         private String initialLastValue;
         private String checkpointName;
         private ImportPhaseListener listener = (phase, runId) -> { };
+        private String commitCondition;
+        private int commitConditionVersion;
 
         private Builder(ToolkitClient zk, SqoopImportGuard guard) {
             this.guard = Objects.requireNonNull(guard, "guard");
@@ -327,6 +342,21 @@ public final class CheckpointedImport {
         /** The store holding the checkpoint; default a {@link CheckpointStore} with default options. */
         public Builder checkpointStore(CheckpointStore store) {
             this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * Commits (moves the checkpoint) only while {@code path} stays at {@code version}, in the same
+         * transaction as the write: for example a task's assignment in a work fleet, so a worker
+         * whose task was moved to another cannot commit even while it still holds the table.
+         */
+        public Builder commitCondition(String path, int version) {
+            if (path == null || !path.startsWith("/") || version < 0) {
+                throw new IllegalArgumentException("commitCondition needs an absolute znode path and a version of 0 or more, got "
+                        + path + " at " + version);
+            }
+            commitCondition = path;
+            commitConditionVersion = version;
             return this;
         }
 
