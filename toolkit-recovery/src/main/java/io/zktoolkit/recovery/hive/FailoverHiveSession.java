@@ -326,6 +326,12 @@ public final class FailoverHiveSession implements Closeable {
                 lost.add(to.server().name());
                 continue;
             }
+            if (state == State.CLOSED) {
+                // close() ran while this call was moving: keep nothing open behind it
+                abandon(to.connection());
+                throw new SQLException("Hive session closed while moving to HiveServer2 " + to.server().endpoint().instanceUri(),
+                        SQL_STATE_NO_CONNECTION);
+            }
             lostWithoutMove = null;
             lostReason = null;
             if (from != null) {
