@@ -170,18 +170,33 @@ public final class HiveServerResolver implements Closeable {
      */
     public Connection connect(String database, Map<String, String> sessionParameters, Properties info)
             throws SQLException {
+        return open(database, sessionParameters, info, Set.of()).connection();
+    }
+
+    /**
+     * {@link #connect(String, Map, Properties)} that passes over the servers named in
+     * {@code excludedNames} (for example one a session just lost) and says which server it reached.
+     * Every other registered server is tried at most once; when only excluded servers are registered
+     * it waits the instance wait for another to register.
+     *
+     * @param excludedNames {@link HiveServerInstance#name()}s not to try
+     * @throws SQLException as {@link #connect(String, Map, Properties)}; when none is left apart
+     *     from the excluded ones, state 08001 naming them
+     */
+    public HiveServerConnection open(String database, Map<String, String> sessionParameters, Properties info,
+            Set<String> excludedNames) throws SQLException {
         if (state != State.STARTED) {
             throw new IllegalStateException("Resolver of " + fullPath(layout.instancesPath()) + " is " + state
                     + "; call start() first");
         }
         requireDriver();
         Map<HiveServerInstance, SQLException> failures = new LinkedHashMap<>();
-        Set<String> tried = new HashSet<>();
+        Set<String> tried = new HashSet<>(excludedNames);
         long waitUntil = System.nanoTime() + instanceWait.toNanos();
         while (true) {
             Optional<HiveServerInstance> next = selector.selectExcluding(tried);
             if (next.isEmpty()) {
-                if (failures.isEmpty() && awaitInstances(waitUntil)) {
+                if (failures.isEmpty() && awaitInstances(waitUntil, excludedNames)) {
                     continue;
                 }
                 break;
@@ -190,7 +205,7 @@ public final class HiveServerResolver implements Closeable {
             tried.add(instance.name());
             String url = instance.jdbcUrl(database, sessionParameters);
             try {
-                return DriverManager.getConnection(url, info);
+                return new HiveServerConnection(instance, DriverManager.getConnection(url, info));
             } catch (SQLException e) {
                 selector.noteFailure(instance);
                 failures.put(instance, e);
@@ -198,7 +213,20 @@ public final class HiveServerResolver implements Closeable {
                         fullPath(instance.path()), e.getMessage());
             }
         }
-        throw failures.isEmpty() ? noneRegistered() : noneConnected(database, failures);
+        throw failures.isEmpty() ? noneRegistered(excludedNames) : noneConnected(database, failures);
+    }
+
+    /**
+     * Records that {@code server} failed outside a connect (for example it died under an open
+     * session), so connects pass it over until its quarantine ends, as after a failed connect.
+     */
+    public void noteFailure(HiveServerInstance server) {
+        selector.noteFailure(Objects.requireNonNull(server, "server"));
+    }
+
+    /** Where the servers register: the namespace's full path from the ensemble's root, and the ensemble. */
+    public String registry() {
+        return fullPath(layout.instancesPath()) + " on ZooKeeper " + zk.connectString();
     }
 
     /** The discovery URL a stock client would use for the same servers; see {@link HiveServerRegistrar#stockJdbcUrl}. */
@@ -262,9 +290,9 @@ public final class HiveServerResolver implements Closeable {
         }
     }
 
-    private boolean awaitInstances(long waitUntil) throws SQLException {
+    private boolean awaitInstances(long waitUntil, Set<String> excludedNames) throws SQLException {
         synchronized (viewChange) {
-            while (selector.instances().isEmpty() && state == State.STARTED) {
+            while (!hasInstanceOutside(excludedNames) && state == State.STARTED) {
                 long left = waitUntil - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -277,8 +305,12 @@ public final class HiveServerResolver implements Closeable {
                             + fullPath(layout.instancesPath()), SQL_STATE_NO_CONNECTION, e);
                 }
             }
-            return !selector.instances().isEmpty();
+            return hasInstanceOutside(excludedNames);
         }
+    }
+
+    private boolean hasInstanceOutside(Set<String> excludedNames) {
+        return selector.instances().stream().anyMatch(i -> !excludedNames.contains(i.name()));
     }
 
     private static void requireDriver() throws SQLException {
@@ -290,9 +322,12 @@ public final class HiveServerResolver implements Closeable {
         }
     }
 
-    private SQLException noneRegistered() {
+    private SQLException noneRegistered(Set<String> excludedNames) {
         List<HiveServerInstance> all = registered;
-        String what = layout.mode() == HiveDiscoveryMode.ZOOKEEPER_HA && !all.isEmpty()
+        String what = !excludedNames.isEmpty()
+                ? "No HiveServer2 registered under " + fullPath(layout.instancesPath()) + " apart from the excluded "
+                        + excludedNames.stream().sorted().toList()
+                : layout.mode() == HiveDiscoveryMode.ZOOKEEPER_HA && !all.isEmpty()
                 ? all.size() + " HiveServer2 registered under " + fullPath(layout.instancesPath())
                         + ", none of them the active leader"
                 : "No HiveServer2 registered under " + fullPath(layout.instancesPath());
@@ -309,6 +344,7 @@ public final class HiveServerResolver implements Closeable {
         failures.forEach((instance, e) -> message.append(System.lineSeparator()).append("  - ")
                 .append(instance.endpoint().instanceUri()).append(" (").append(instance.name()).append("): ")
                 .append(e.getMessage()));
+        message.append(System.lineSeparator()).append("  (ZooKeeper at ").append(zk.connectString()).append(')');
         SQLException all = new SQLException(message.toString(), SQL_STATE_LINK_FAILURE);
         failures.values().forEach(all::addSuppressed);
         return all;

@@ -271,6 +271,61 @@ class HiveServerResolverTest {
                 .hasMessageContaining("No HiveServer2 registered under /zktoolkit/other-unsecure/instances");
     }
 
+    @Test
+    void openPassesOverExcludedServersAndSaysWhichItReached() throws Exception {
+        driver.live(41041);
+        HiveServerRegistrar lost = register("excluding", LIVE);
+        HiveServerRegistrar other = register("excluding", 41041);
+        // least recently failed: with none failed yet it takes turns, so without the exclusion half the opens would go to LIVE
+        HiveServerResolver resolver = resolver(HiveServerResolver.builder(zk).namespace("excluding"));
+        HiveServerInstance lostInstance = resolver.instances().stream().filter(i -> i.name().equals(name(lost)))
+                .findFirst().orElseThrow();
+
+        for (int i = 0; i < 4; i++) {
+            HiveServerConnection opened = resolver.open("default", Map.of(), new Properties(), java.util.Set.of(name(lost)));
+            assertThat(opened.server().name()).isEqualTo(name(other));
+            assertThat(port(opened.connection())).isEqualTo(41041);
+        }
+        assertThat(driver.attemptsOn(LIVE)).as("an excluded server is never tried, although it takes connections").isZero();
+
+        // noted as failed outside a connect: passed over by plain connects during its quarantine
+        resolver.noteFailure(lostInstance);
+        for (int i = 0; i < 4; i++) {
+            try (Connection connection = resolver.connect("default", new Properties())) {
+                assertThat(port(connection)).isEqualTo(41041);
+            }
+        }
+        assertThat(resolver.registry()).isEqualTo("/zktoolkit/excluding on ZooKeeper " + zk.connectString());
+    }
+
+    @Test
+    void withOnlyExcludedServersRegisteredOpenWaitsForAnotherThenNamesThem() throws Exception {
+        HiveServerRegistrar lost = register("only-excluded", LIVE);
+        HiveServerResolver resolver = resolver(HiveServerResolver.builder(zk).namespace("only-excluded")
+                .instanceWait(Duration.ofMillis(300)));
+
+        SQLException failure = catchSql(() -> resolver.open("default", Map.of(), new Properties(), java.util.Set.of(name(lost))));
+
+        assertThat(failure.getSQLState()).isEqualTo("08001");
+        assertThat(failure.getMessage()).contains("No HiveServer2 registered under /zktoolkit/only-excluded apart from "
+                + "the excluded [" + name(lost) + "]").contains(zk.connectString());
+        assertThat(driver.attempts()).isEmpty();
+
+        Thread registering = new Thread(() -> {
+            try {
+                Thread.sleep(100);
+                driver.live(41042);
+                register("only-excluded", 41042);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        registering.start();
+        HiveServerConnection opened = resolver.open("default", Map.of(), new Properties(), java.util.Set.of(name(lost)));
+        registering.join();
+        assertThat(port(opened.connection())).as("a server registering during the wait is used").isEqualTo(41042);
+    }
+
     private static String name(HiveServerRegistrar registrar) {
         String path = registrar.znodePath().orElseThrow();
         return path.substring(path.lastIndexOf('/') + 1);

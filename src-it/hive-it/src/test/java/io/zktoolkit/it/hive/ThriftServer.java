@@ -95,6 +95,16 @@ public final class ThriftServer implements AutoCloseable {
         return "jdbc:hive2://127.0.0.1:" + port + "/" + database;
     }
 
+    /** Kills the server's JVM with SIGKILL, as a crash would: no session is closed, no socket shut down cleanly. */
+    public void kill9() {
+        child.kill9();
+    }
+
+    /** Waits for an output line of the server (its own INFO lines, for example {@code Submitting query '...'}). */
+    public String awaitOutput(java.util.function.Predicate<String> matcher, Duration timeout) {
+        return child.awaitLine(matcher, timeout);
+    }
+
     /** The server's recent output, for failure messages. */
     public String recentOutput() {
         return child.recentOutput();
