@@ -45,13 +45,17 @@ final class IncrementalImports {
     /** The toolkit's import of {@code table} into {@code target}. */
     static CheckpointedImport checkpointed(ToolkitClient zk, Source source, String table, IncrementalMode mode, String column,
             Path target, Path work, ImportPhaseListener listener) {
+        return checkpointedBuilder(zk, source, table, mode, column, target, work).phaseListener(listener).build();
+    }
+
+    /** The builder of {@link #checkpointed}, for callers that add options of their own. */
+    static CheckpointedImport.Builder checkpointedBuilder(ToolkitClient zk, Source source, String table, IncrementalMode mode,
+            String column, Path target, Path work) {
         return CheckpointedImport.builder(zk, SqoopImportGuard.forSource(zk, source.jdbcUrl(), 4))
                 .sqoopArguments(arguments(source, table, work))
                 .mode(mode).checkColumn(column)
                 .targetDir(target.toUri().toString())
-                .hadoopConfiguration(SqoopLocal.localHadoop(work))
-                .phaseListener(listener)
-                .build();
+                .hadoopConfiguration(SqoopLocal.localHadoop(work));
     }
 
     /** What a plain Sqoop run returned: its exit code and the last value it moved to. */
