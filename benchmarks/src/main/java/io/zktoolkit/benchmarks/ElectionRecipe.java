@@ -2,6 +2,9 @@ package io.zktoolkit.benchmarks;
 
 import io.zktoolkit.config.ToolkitClient;
 import io.zktoolkit.locks.LeaderElection;
+import io.zktoolkit.recovery.failover.ActiveService;
+import io.zktoolkit.recovery.failover.ActiveStandby;
+import io.zktoolkit.recovery.failover.Takeover;
 import io.zktoolkit.locks.Leadership;
 import io.zktoolkit.locks.LeadershipListener;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
@@ -30,6 +33,34 @@ enum ElectionRecipe {
             });
             election.start();
             return election;
+        }
+
+        @Override
+        String participantsPath(String group) {
+            return LeaderElection.ROOT + "/" + group + "/latch";
+        }
+    },
+
+    /**
+     * The toolkit's {@link ActiveStandby}: told once the new active has fenced the previous one
+     * (raised the epoch past its token) and recorded itself, that is when it can do work.
+     */
+    ACTIVE_STANDBY {
+        @Override
+        AutoCloseable join(ToolkitClient client, String group, String participantId, Runnable onLeading) {
+            ActiveStandby participant = ActiveStandby.builder(client, group, participantId, new ActiveService() {
+                @Override
+                public void becomeActive(Takeover takeover) {
+                    onLeading.run();
+                }
+
+                @Override
+                public void becomeStandby(String why) {
+                    // The trials only time the way in.
+                }
+            }).build();
+            participant.start();
+            return participant;
         }
 
         @Override

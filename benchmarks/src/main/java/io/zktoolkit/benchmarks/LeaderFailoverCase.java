@@ -25,7 +25,7 @@ import org.apache.curator.framework.CuratorFramework;
  * is not timed. Each trial uses a fresh election group, so no trial sees another's nodes.
  */
 public final class LeaderFailoverCase extends SampledCase {
-    /** Every participant's session timeout, on both sides. */
+    /** Every participant's session timeout, on both sides, unless a case says otherwise. */
     static final int SESSION_TIMEOUT_MS = 2000;
     /** What the goal allows beyond the session timeout after kill -9. */
     static final int GOAL_MARGIN_MS = 500;
@@ -42,6 +42,8 @@ public final class LeaderFailoverCase extends SampledCase {
     }
 
     private final Ending ending;
+    private final int sessionTimeoutMs;
+    private final ElectionRecipe toolkitRecipe;
     private EmbeddedEnsemble ensemble;
     /** The standby's session, on both sides. */
     private ToolkitClient standbyClient;
@@ -55,8 +57,23 @@ public final class LeaderFailoverCase extends SampledCase {
      * @param trials measured trials per side
      */
     public LeaderFailoverCase(Ending ending, int warmups, int trials) {
+        this(ending, SESSION_TIMEOUT_MS, ElectionRecipe.TOOLKIT, warmups, trials);
+    }
+
+    private LeaderFailoverCase(Ending ending, int sessionTimeoutMs, ElectionRecipe toolkitRecipe, int warmups, int trials) {
         super("ms", Direction.LOWER_IS_BETTER, warmups, trials);
         this.ending = ending;
+        this.sessionTimeoutMs = sessionTimeoutMs;
+        this.toolkitRecipe = toolkitRecipe;
+    }
+
+    /**
+     * Takeover after kill -9 with {@code sessionTimeoutMs} sessions: the toolkit's
+     * {@link io.zktoolkit.recovery.failover.ActiveStandby}, told once it fenced the old active and
+     * can work, against Curator's LeaderLatch. 1 warmup and 3 trials per side.
+     */
+    public static LeaderFailoverCase takeover(int sessionTimeoutMs) {
+        return new LeaderFailoverCase(Ending.KILL_9, sessionTimeoutMs, ElectionRecipe.ACTIVE_STANDBY, 1, 3);
     }
 
     /** Clean close: 2 warmups and 10 trials per side, a few seconds in all. */
@@ -74,10 +91,12 @@ public final class LeaderFailoverCase extends SampledCase {
 
     @Override
     public String name() {
-        return ending == Ending.CLEAN_CLOSE
-                ? "time to new leader after the leader's clean close, 3-server ensemble"
-                : "time to new leader after kill -9 of the leader's JVM, " + SESSION_TIMEOUT_MS
-                        + " ms sessions, 3-server ensemble";
+        if (ending == Ending.CLEAN_CLOSE) {
+            return "time to new leader after the leader's clean close, 3-server ensemble";
+        }
+        return (toolkitRecipe == ElectionRecipe.ACTIVE_STANDBY ? "takeover (new active working, old one fenced)"
+                : "time to new leader") + " after kill -9 of the leader's JVM, " + sessionTimeoutMs
+                + " ms sessions, 3-server ensemble";
     }
 
 
@@ -89,9 +108,9 @@ public final class LeaderFailoverCase extends SampledCase {
         if (ending == Ending.CLEAN_CLOSE) {
             return Optional.empty();
         }
-        return Optional.of(new Goal("a new leader working within the session timeout (" + SESSION_TIMEOUT_MS
+        return Optional.of(new Goal("a new leader working within the session timeout (" + sessionTimeoutMs
                 + " ms) plus " + GOAL_MARGIN_MS + " ms after kill -9 of the leader",
-                SESSION_TIMEOUT_MS + GOAL_MARGIN_MS));
+                sessionTimeoutMs + GOAL_MARGIN_MS));
     }
 
     @Override
@@ -118,14 +137,19 @@ public final class LeaderFailoverCase extends SampledCase {
 
     @Override
     public Side toolkit() {
-        return new Side("LeaderElection, " + SESSION_TIMEOUT_MS + " ms sessions: from " + endingDescription()
+        if (toolkitRecipe == ElectionRecipe.ACTIVE_STANDBY) {
+            return new Side("ActiveStandby, " + sessionTimeoutMs + " ms sessions: from " + endingDescription()
+                    + " to the standby's ActiveService.becomeActive, which comes after it fenced the old active"
+                    + " (raised the epoch past its token) and recorded itself", () -> failoverMillis(toolkitRecipe));
+        }
+        return new Side("LeaderElection, " + sessionTimeoutMs + " ms sessions: from " + endingDescription()
                 + " to the standby's LeadershipListener.isLeader, which comes after it read the previous leader's"
-                + " breadcrumb and wrote its own (fenced)", () -> failoverMillis(ElectionRecipe.TOOLKIT));
+                + " breadcrumb and wrote its own (fenced)", () -> failoverMillis(toolkitRecipe));
     }
 
     @Override
     public Side baseline() {
-        return new Side("Curator LeaderLatch on the same clients, " + SESSION_TIMEOUT_MS + " ms sessions: from "
+        return new Side("Curator LeaderLatch on the same clients, " + sessionTimeoutMs + " ms sessions: from "
                 + endingDescription() + " to the standby's LeaderLatchListener.isLeader",
                 () -> failoverMillis(ElectionRecipe.CURATOR_LEADER_LATCH));
     }
@@ -194,7 +218,7 @@ public final class LeaderFailoverCase extends SampledCase {
                 .jvmOption("-XX:+UseSerialGC")
                 // C1 only: the child lives for seconds, and its start competes for 2 cores with the ensemble.
                 .jvmOption("-XX:TieredStopAtLevel=1")
-                .args(ensemble.connectString(), Integer.toString(SESSION_TIMEOUT_MS), recipe.name(), group, "leader")
+                .args(ensemble.connectString(), Integer.toString(sessionTimeoutMs), recipe.name(), group, "leader")
                 .start();
         try {
             child.awaitLine(ElectionParticipantMain.LEADING::equals, CHILD_LEADS_WAIT);
@@ -229,7 +253,7 @@ public final class LeaderFailoverCase extends SampledCase {
     private ToolkitSettings settings() {
         return ToolkitSettings.builder()
                 .set(ToolkitKeys.CONNECT, ensemble.connectString())
-                .set(ToolkitKeys.SESSION_TIMEOUT, Duration.ofMillis(SESSION_TIMEOUT_MS))
+                .set(ToolkitKeys.SESSION_TIMEOUT, Duration.ofMillis(sessionTimeoutMs))
                 .build();
     }
 

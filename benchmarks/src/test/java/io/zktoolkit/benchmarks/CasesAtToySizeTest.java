@@ -44,6 +44,16 @@ class CasesAtToySizeTest {
     }
 
     @Test
+    void bothActivesTakeOverAfterKillNineOfTheLeadersJvm() {
+        assertOneTrialPerSideWithPositiveSamples(LeaderFailoverCase.takeover(2000));
+    }
+
+    @Test
+    void bothWatchersSeeAKilledMemberDie() {
+        assertOneTrialPerSideWithPositiveSamples(MemberDetectionCase.withSession(2000));
+    }
+
+    @Test
     void bothSidesPickAmongRegisteredInstances() {
         assertOneTrialPerSideWithPositiveSamples(new InstanceSelectionCase(3, Duration.ofMillis(20), 0, 1));
     }
