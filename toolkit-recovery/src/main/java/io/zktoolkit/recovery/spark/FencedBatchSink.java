@@ -134,7 +134,7 @@ public final class FencedBatchSink implements VoidFunction2<Dataset<Row>, Long> 
 
     private Outcome commit(long batchId, long token) throws Exception {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            Committed last = attempt == 1 ? read(false) : settledRead();
+            Committed last = settledRead();
             if (last.batchId() >= batchId) {
                 return decide(last, batchId, token);
             }
@@ -183,7 +183,11 @@ public final class FencedBatchSink implements VoidFunction2<Dataset<Row>, Long> 
         return curator.transactionOp().setData().withVersion(last.version()).forPath(path, data);
     }
 
-    /** A synced read that an interrupt does not cut short: the outcome of a commit must be known. */
+    /**
+     * A synced read that neither an interrupt nor the end of the session cuts short: the outcome
+     * of a commit must be known. A paused active typically wakes up to an expired session, which
+     * Curator reports once before it opens a new one.
+     */
     private Committed settledRead() throws Exception {
         for (int attempt = 1; ; attempt++) {
             try {
@@ -193,6 +197,11 @@ public final class FencedBatchSink implements VoidFunction2<Dataset<Row>, Long> 
                 if (attempt == ATTEMPTS) {
                     throw e;
                 }
+            } catch (KeeperException.SessionExpiredException | KeeperException.ConnectionLossException e) {
+                if (attempt == ATTEMPTS) {
+                    throw e;
+                }
+                LOG.debug("{}: reading back after {}", path, e.toString());
             }
         }
     }
