@@ -201,11 +201,11 @@ public final class ActiveStreamingQuery implements Closeable {
     }
 
     /** On the restart thread: the query of the current run failed. */
-    private void queryFailed(UUID id) {
+    private void queryFailed(UUID runId) {
         StreamingQuery failed;
         synchronized (lock) {
             failed = query;
-            if (state != State.RUNNING || failed == null || !failed.id().equals(id)) {
+            if (state != State.RUNNING || failed == null || !failed.runId().equals(runId)) {
                 return;
             }
             Throwable cause = failed.exception().isDefined() ? failed.exception().get() : null;
@@ -216,7 +216,7 @@ public final class ActiveStreamingQuery implements Closeable {
             if (restartsThisRun < maxRestarts) {
                 restartsThisRun++;
                 LOG.warn("{} in {}: query {} failed ({}); starting it again from its checkpoint ({} of {})", participantId,
-                        group, id, cause, restartsThisRun, maxRestarts);
+                        group, failed.id(), cause, restartsThisRun, maxRestarts);
                 try {
                     query = factory.start(run);
                     return;
@@ -295,7 +295,7 @@ public final class ActiveStreamingQuery implements Closeable {
         public void onQueryProgress(QueryProgressEvent event) {
             StreamingQuery now = query;
             int last = takeovers.size() - 1;
-            if (now == null || last < 0 || !event.progress().id().equals(now.id()) || event.progress().numInputRows() == 0) {
+            if (now == null || last < 0 || !event.progress().runId().equals(now.runId()) || event.progress().numInputRows() == 0) {
                 return;
             }
             QueryTakeover current = takeovers.get(last);
@@ -310,8 +310,8 @@ public final class ActiveStreamingQuery implements Closeable {
         @Override
         public void onQueryTerminated(QueryTerminatedEvent event) {
             if (event.exception().isDefined()) {
-                UUID id = event.id();
-                restarter.schedule(() -> queryFailed(id), restartDelay.toMillis(), TimeUnit.MILLISECONDS);
+                UUID runId = event.runId(); // the query id stays the same across runs from one checkpoint
+                restarter.schedule(() -> queryFailed(runId), restartDelay.toMillis(), TimeUnit.MILLISECONDS);
             }
         }
     }
