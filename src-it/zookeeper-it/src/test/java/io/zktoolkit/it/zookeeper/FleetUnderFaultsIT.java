@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A {@link WorkFleet} of four worker JVMs against a 3-server process ensemble, while a worker is
  * killed with kill -9 (and started again), another is frozen with SIGSTOP past its session, the
- * leader is killed with kill -9, and a ZooKeeper server is killed and restarted. Afterwards every
+ * leader is killed with kill -9, a ZooKeeper server is killed and restarted, and another is frozen
+ * with SIGSTOP. Afterwards every
  * task completed exactly once, committed exactly once, its checkpoint at the end, and no
  * checkpoint write was accepted from an epoch older than one already written.
  */
@@ -78,6 +79,11 @@ class FleetUnderFaultsIT {
             Thread.sleep(SESSION.toMillis() + 2_000);
             workers.get(frozen).resume();
             ensemble.restart(0);
+            // A server that stops answering without closing its sockets: its clients must move away.
+            ensemble.awaitQuorum(Duration.ofSeconds(60));
+            ensemble.pause(1);
+            Thread.sleep(SESSION.toMillis());
+            ensemble.resume(1);
             ChildJvm restarted = worker(ensemble, killedWorker);
             all.add(restarted);
             workers.put(killedWorker, restarted);
@@ -117,7 +123,7 @@ class FleetUnderFaultsIT {
                     .as("a new leader took over").isGreaterThanOrEqualTo(2);
             soft.assertAll();
             System.out.println("Faults: killed " + killedWorker + " and leader " + firstLeader + ", froze " + frozen
-                    + ", killed server 0. Refused stale writes and revoked runs:");
+                    + ", killed server 0, froze server 1. Refused stale writes, revoked runs and takeovers:");
             all.forEach(w -> w.lines().stream().filter(l -> l.startsWith("REFUSED") || l.startsWith("REVOKED") || l.startsWith("LEADER"))
                     .forEach(l -> System.out.println("  " + w.name() + ": " + l)));
         } finally {
