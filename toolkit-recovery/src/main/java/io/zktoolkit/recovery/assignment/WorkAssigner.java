@@ -16,7 +16,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.curator.framework.CuratorFramework;
@@ -46,7 +47,7 @@ final class WorkAssigner implements ActiveService {
     private final AssignmentView view;
     private final FailureDetector detector;
     private final Clock clock;
-    private final ExecutorService thread;
+    private final ScheduledExecutorService thread;
     private final AtomicBoolean pending = new AtomicBoolean();
     private volatile Takeover active;
 
@@ -56,7 +57,7 @@ final class WorkAssigner implements ActiveService {
         this.view = view;
         this.detector = detector;
         this.clock = clock;
-        this.thread = Executors.newSingleThreadExecutor(r -> {
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "zktoolkit-assigner-" + layout.fleet());
             t.setDaemon(true);
             return t;
@@ -145,16 +146,9 @@ final class WorkAssigner implements ActiveService {
     }
 
     private void rebalanceSoon() {
-        Thread t = new Thread(() -> {
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                return;
-            }
-            rebalance();
-        }, "zktoolkit-assigner-retry");
-        t.setDaemon(true);
-        t.start();
+        if (!thread.isShutdown()) {
+            thread.schedule(this::rebalance, 200, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** Live members by stable id; of two identities with one id, the newer (the older is on its way out). */
