@@ -14,12 +14,13 @@ import java.util.concurrent.TimeUnit;
  * Detection time: from kill -9 of a member's JVM to a watcher's listener being told it is dead.
  * The toolkit's {@code FleetMembership} watched by a {@code FailureDetector}, against a plain
  * ephemeral node watched by Curator's {@code CuratorCache}, both with the same session timeout on
- * an embedded 3-server quorum. Both wait for ZooKeeper to expire the dead session, so the
+ * an embedded 3-server quorum with a 200 ms tick. Both wait for ZooKeeper to expire the dead session, so the
  * toolkit's heartbeats and health bookkeeping should add nothing measurable; its goal is the
  * session timeout plus half a second.
  */
 public final class MemberDetectionCase extends SampledCase {
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration EXPIRY_TICK = LeaderFailoverCase.EXPIRY_TICK;
 
     private final int sessionTimeoutMs;
     private EmbeddedEnsemble ensemble;
@@ -49,7 +50,7 @@ public final class MemberDetectionCase extends SampledCase {
 
     @Override
     public void setUp() {
-        ensemble = EmbeddedEnsemble.builder().servers(3).build();
+        ensemble = EmbeddedEnsemble.builder().servers(3).tickTime(EXPIRY_TICK).build();
         ensemble.start();
         watcher = ToolkitClient.open(ToolkitSettings.builder()
                 .set(ToolkitKeys.CONNECT, ensemble.connectString())
