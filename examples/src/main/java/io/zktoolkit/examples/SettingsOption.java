@@ -25,7 +25,7 @@ public final class SettingsOption {
     private Path file;
 
     /** Loads the settings, falling back to the bundled resource {@code conf/<bundled>}. */
-    ToolkitSettings load(String bundled) {
+    public ToolkitSettings load(String bundled) {
         if (file != null) {
             return ToolkitSettings.load(file);
         }
