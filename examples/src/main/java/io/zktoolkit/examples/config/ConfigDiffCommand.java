@@ -29,7 +29,7 @@ final class ConfigDiffCommand extends ConfigSubcommand {
     long[] versions;
 
     @Override
-    void validate() {
+    protected void validate() {
         if ((file == null) == (versions == null)) {
             throw usageError("give either FILE or --versions A B");
         }

@@ -24,7 +24,7 @@ final class ConfigWatchCommand extends ConfigSubcommand {
     int changes;
 
     @Override
-    void validate() {
+    protected void validate() {
         if (changes < 0) {
             throw usageError("--changes must be 0 or more");
         }

@@ -242,12 +242,7 @@ public final class FailureDetector implements Closeable {
 
     /** The sequence ZooKeeper appended to a member node's name: later joins have higher ones. */
     static long sequenceOf(String node) {
-        int digits = node.length();
-        while (digits > 0 && Character.isDigit(node.charAt(digits - 1))) {
-            digits--;
-        }
-        String tail = node.substring(digits);
-        return tail.isEmpty() || tail.length() > 18 ? Long.MAX_VALUE : Long.parseLong(tail);
+        return MemberRecord.sequenceOf(node);
     }
 
     private void tell(java.util.function.Consumer<MemberHealthListener> event) {

@@ -26,6 +26,20 @@ public record MemberRecord(String memberId, String node, String host, long pid, 
         Instant heartbeatAt, double load, String progress) {
     private static final String FORMAT = "member-v1";
 
+    /** The sequence ZooKeeper appended to the node's name: a later join has a higher one. */
+    public long sequence() {
+        return sequenceOf(node);
+    }
+
+    static long sequenceOf(String node) {
+        int digits = node.length();
+        while (digits > 0 && Character.isDigit(node.charAt(digits - 1))) {
+            digits--;
+        }
+        String tail = node.substring(digits);
+        return tail.isEmpty() || tail.length() > 18 ? Long.MAX_VALUE : Long.parseLong(tail);
+    }
+
     /** The same record one heartbeat later. */
     MemberRecord beat(Instant at, double newLoad, String newProgress) {
         return new MemberRecord(memberId, node, host, pid, startedAt, heartbeat + 1, at, newLoad, newProgress);

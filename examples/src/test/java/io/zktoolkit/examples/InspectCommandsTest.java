@@ -1,0 +1,117 @@
+package io.zktoolkit.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zktoolkit.config.ToolkitClient;
+import io.zktoolkit.config.testing.QuorumClients;
+import io.zktoolkit.locks.FencedMutex;
+import io.zktoolkit.locks.LeaderElection;
+import io.zktoolkit.locks.LockLease;
+import io.zktoolkit.recovery.assignment.WorkFleet;
+import io.zktoolkit.sync.state.JobBoard;
+import io.zktoolkit.sync.state.JobReporter;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code locks}, {@code jobs} and {@code fleet} against a real 3-server quorum where other clients hold, publish and work. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class InspectCommandsTest {
+    @TempDir
+    Path dir;
+    private QuorumClients zk;
+    private String conf;
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = ZkToolkitLauncher.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        zk = new QuorumClients();
+        Path f = dir.resolve("quorum.properties");
+        Files.writeString(f, "zk.connect=" + zk.connectString() + "\n");
+        conf = f.toString();
+    }
+
+    @AfterEach
+    void stop() {
+        zk.close();
+    }
+
+    @Test
+    void locksShowsHoldersTokensAndLeaders() throws Exception {
+        ToolkitClient holder = zk.open();
+        FencedMutex mutex = FencedMutex.named(holder, "orders-import");
+        LockLease lease = mutex.acquire(Duration.ofSeconds(10)).orElseThrow();
+        LeaderElection election = zk.closeLater(LeaderElection.create(zk.open(), "sqoop-coordinator", "edge-3"));
+        election.start();
+        election.awaitLeadership(Duration.ofSeconds(10)).orElseThrow();
+
+        Run r = run("locks", "--config", conf);
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Locks (1 held)", "/locks/orders-import", "token " + lease.token(),
+                "sqoop-coordinator  edge-3");
+        lease.release();
+        assertThat(run("locks", "--config", conf).out()).contains("Locks (0 held)");
+    }
+
+    @Test
+    void jobsShowsTheBoardAndOneJobWithItsTasks() throws Exception {
+        try (JobBoard board = JobBoard.builder(zk.open()).build()) {
+            board.start();
+            JobReporter job = board.publish("nightly-orders");
+            job.running();
+            job.progress(3, 4);
+            job.task("load-2024-01-01").succeeded();
+            job.flush(Duration.ofSeconds(10));
+
+            Run all = run("jobs", "--config", conf);
+            assertThat(all.code()).as(all.err()).isZero();
+            assertThat(all.out()).contains("Jobs (1)", "nightly-orders", "RUNNING", "75%", "1 tasks");
+            Run one = run("jobs", "nightly-orders", "--config", conf);
+            assertThat(one.out()).contains("load-2024-01-01", "SUCCEEDED");
+            Run none = run("jobs", "nope", "--config", conf);
+            assertThat(none.code()).isEqualTo(ExitCodes.FAILED);
+            assertThat(none.err()).contains("No job 'nope'");
+        }
+    }
+
+    @Test
+    void fleetShowsMembersAssignmentsAndCompletions() throws Exception {
+        ToolkitClient client = zk.open();
+        WorkFleet.submit(client, "imports", List.of("orders", "customers"));
+        try (WorkFleet worker = WorkFleet.builder(client, "imports", "edge-3", ctx -> "copied " + ctx.task())
+                .heartbeatInterval(Duration.ofMillis(200)).build()) {
+            worker.start();
+            assertThat(worker.awaitAllDone(Duration.ofSeconds(30))).isTrue();
+            Run list = run("fleet", "--config", conf);
+            assertThat(list.out()).contains("imports", "1 members, 2 tasks, 2 done");
+            Run one = run("fleet", "imports", "--config", conf);
+            assertThat(one.code()).as(one.err()).isZero();
+            assertThat(one.out()).contains("member edge-3", "task orders", "done by edge-3 at epoch", "copied orders");
+        }
+        WorkFleet.submit(client, "imports", List.of("items"));
+        Run pending = run("fleet", "imports", "--config", conf);
+        assertThat(pending.code()).as("a task is pending and nobody works").isEqualTo(ExitCodes.FAILED);
+        assertThat(pending.out()).contains("1 pending", "task items", "unassigned");
+        Run bad = run("fleet", "../x", "--config", conf);
+        assertThat(bad.code()).isEqualTo(ExitCodes.FAILED);
+        assertThat(bad.err()).contains("Invalid fleet name '../x'");
+    }
+}
