@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "zktoolkit", mixinStandardHelpOptions = true, version = "ZK Toolkit 0.1.0-SNAPSHOT",
         description = "ZooKeeper coordination for Hadoop data jobs.",
-        subcommands = {StatusCommand.class, ConfigCommand.class, LocksCommand.class, JobsCommand.class, FleetCommand.class,
-                DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {StatusCommand.class, ConfigCommand.class, LocksCommand.class, ServicesCommand.class, JobsCommand.class,
+                FleetCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the command's work failed", "2:bad command-line arguments",
                 "3:the settings file is missing or invalid", "4:ZooKeeper unreachable or embedded server failed"})
@@ -55,7 +55,7 @@ public final class ZkToolkitLauncher implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (status, config, locks, jobs, fleet, demo)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (status, config, locks, services, jobs, fleet, demo)");
     }
 
     private static int exitCodeOf(Exception e) {

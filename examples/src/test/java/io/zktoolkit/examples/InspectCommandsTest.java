@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zktoolkit.config.ToolkitClient;
 import io.zktoolkit.config.testing.QuorumClients;
+import io.zktoolkit.config.live.ConfigStore;
+import io.zktoolkit.config.live.ConfigUpdate;
+import io.zktoolkit.discovery.ServiceEndpoint;
+import io.zktoolkit.discovery.ServiceRegistry;
+import io.zktoolkit.discovery.hive.HiveServerEndpoint;
+import io.zktoolkit.discovery.hive.HiveServerRegistrar;
 import io.zktoolkit.locks.FencedMutex;
 import io.zktoolkit.locks.LeaderElection;
 import io.zktoolkit.locks.LockLease;
@@ -90,6 +96,50 @@ class InspectCommandsTest {
             assertThat(none.code()).isEqualTo(ExitCodes.FAILED);
             assertThat(none.err()).contains("No job 'nope'");
         }
+    }
+
+    @Test
+    void servicesListsInstancesAndHiveServers() throws Exception {
+        ToolkitClient client = zk.open();
+        try (ServiceRegistry registry = ServiceRegistry.create(client);
+                HiveServerRegistrar hive = HiveServerRegistrar.builder(client, HiveServerEndpoint.binary("127.0.0.1", 41999))
+                        .namespace("hs2-test").build()) {
+            registry.start();
+            registry.register(ServiceEndpoint.builder("spark-ui").id("app-1").address("edge-3").port(4040)
+                    .attribute("user", "etl").build());
+            hive.start();
+            Run r = run("services", "--hive", "hs2-test", "--config", conf);
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("Services (1)", "spark-ui: 1 instance", "app-1  edge-3:4040", "user=etl",
+                    "HiveServer2 in /hs2-test (1)", "127.0.0.1:41999");
+        }
+    }
+
+    @Test
+    void statusShowsLeadersLocksServicesConfigJobsAndFleetsOnOneScreen() throws Exception {
+        ToolkitClient client = zk.open();
+        LockLease lease = FencedMutex.named(client, "nightly").acquire(Duration.ofSeconds(10)).orElseThrow();
+        LeaderElection election = zk.closeLater(LeaderElection.create(zk.open(), "coordinator", "edge-7"));
+        election.start();
+        election.awaitLeadership(Duration.ofSeconds(10)).orElseThrow();
+        ConfigStore store = ConfigStore.builder(client).build();
+        store.publish(ConfigUpdate.on(store.read("jobs/orders")).set("batch", "100"));
+        WorkFleet.submit(client, "imports", List.of("orders"));
+        try (ServiceRegistry registry = ServiceRegistry.create(client); JobBoard board = JobBoard.builder(client).build()) {
+            registry.start();
+            registry.register(ServiceEndpoint.builder("thrift").id("t1").address("edge-3").port(10001).build());
+            board.start();
+            JobReporter job = board.publish("nightly-orders");
+            job.running();
+            job.flush(Duration.ofSeconds(10));
+
+            Run r = run("status", "--config", conf);
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("Leaders    coordinator: edge-7", "/locks/nightly", "token " + lease.token(),
+                    "Services   thrift", "Config     jobs/orders v1", "1 running, 0 abandoned: nightly-orders",
+                    "Fleets     imports: 0 members, 0/1 done");
+        }
+        lease.release();
     }
 
     @Test

@@ -118,6 +118,9 @@ public final class ServiceRegistry implements Closeable {
         requireStarted();
         try {
             return discovery.queryForNames().stream().sorted().toList();
+        } catch (org.apache.zookeeper.KeeperException.NoNodeException e) {
+            // Nothing was ever registered in this namespace.
+            return List.of();
         } catch (Exception e) {
             throw new DiscoveryException("Could not list services under " + ROOT + ": " + e, e);
         }

@@ -113,6 +113,41 @@ public final class ConfigStore {
         return write(current, apply(update, current));
     }
 
+    /** The names of every set in the store, sorted (a set is a node under {@code sets} that holds a version). */
+    public List<String> sets() {
+        String base = ZKPaths.makePath(root, "sets");
+        List<String> names = new ArrayList<>();
+        java.util.ArrayDeque<String> folders = new java.util.ArrayDeque<>(List.of(base));
+        try {
+            while (!folders.isEmpty()) {
+                String folder = folders.pop();
+                List<String> children;
+                try {
+                    children = curator.getChildren().forPath(folder);
+                } catch (KeeperException.NoNodeException e) {
+                    continue;
+                }
+                for (String child : children) {
+                    String path = ZKPaths.makePath(folder, child);
+                    org.apache.zookeeper.data.Stat stat = curator.checkExists().forPath(path);
+                    if (stat == null) {
+                        continue;
+                    }
+                    if (stat.getDataLength() > 0) {
+                        names.add(path.substring(base.length() + 1));
+                    }
+                    if (stat.getNumChildren() > 0) {
+                        folders.push(path);
+                    }
+                }
+            }
+        } catch (Exception e) {
+            throw new ConfigStoreException("Could not list the configuration sets under " + base + ": " + e, e);
+        }
+        names.sort(null);
+        return names;
+    }
+
     /** Every kept version of a set, newest first. */
     public List<ConfigSnapshot> history(String set) {
         ConfigSetName name = ConfigSetName.of(set);

@@ -91,6 +91,16 @@ class ConfigStoreTest {
     }
 
     @Test
+    void setsListsEveryPublishedSetNestedOrNot() {
+        ConfigStore store = store().root("/listing-" + System.nanoTime()).build();
+        assertThat(store.sets()).isEmpty();
+        for (String set : List.of("jobs/orders", "jobs/customers", "shared", "jobs/eu/orders")) {
+            store.publish(ConfigUpdate.on(store.read(set)).set("k", "v"));
+        }
+        assertThat(store.sets()).containsExactly("jobs/customers", "jobs/eu/orders", "jobs/orders", "shared");
+    }
+
+    @Test
     void historyKeepsTheLastVersionsWithWhoWhenAndWhy() {
         ConfigStore store = store().historySize(5).build();
         String set = newSet();
