@@ -2,7 +2,10 @@ package io.zktoolkit.recovery.assignment;
 
 import io.zktoolkit.locks.ConditionalOwnership;
 import io.zktoolkit.locks.FencedOwnership;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
+import org.apache.curator.framework.api.transaction.CuratorOp;
 
 /**
  * One run of a task by the worker it is assigned to.
@@ -13,6 +16,7 @@ public final class TaskContext {
     private final int epoch;
     private final ConditionalOwnership lease;
     private final Consumer<String> progress;
+    private final List<CuratorOp> completionOps = new ArrayList<>();
 
     TaskContext(String task, String assignmentPath, int epoch, ConditionalOwnership lease, Consumer<String> progress) {
         this.task = task;
@@ -58,6 +62,19 @@ public final class TaskContext {
      */
     public void checkCurrent() {
         lease.checkHeld();
+    }
+
+    /**
+     * Adds {@code op} to the transaction that records this run's completion, which also checks
+     * the task's lock and epoch: the run's final ZooKeeper write and its completion land together
+     * or not at all, so a run cut off between them is never committed twice by the next one.
+     */
+    public synchronized void addToCompletion(CuratorOp op) {
+        completionOps.add(op);
+    }
+
+    synchronized List<CuratorOp> completionOps() {
+        return List.copyOf(completionOps);
     }
 
     /** Reports progress with the member's next heartbeat. */

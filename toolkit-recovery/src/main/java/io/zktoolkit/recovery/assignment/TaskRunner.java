@@ -14,6 +14,11 @@ public interface TaskRunner {
      * {@link TaskContext#lease()}: the task may be moved to another worker at any time (this
      * thread is then interrupted), and only writes fenced by the lease are refused reliably.
      *
+     * <p>A run can be cut off after its last side effect and before its completion is recorded;
+     * the task then runs again. Put the final ZooKeeper write into the completion with
+     * {@link TaskContext#addToCompletion}, and make other final side effects recognisable (by a
+     * checkpoint, or by looking for them first), so the next run does not repeat them.
+     *
      * @return a short result recorded with the completion
      * @throws Exception to fail this attempt; the worker tries again while the task stays assigned to it
      */

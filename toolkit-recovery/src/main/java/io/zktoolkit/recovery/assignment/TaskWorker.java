@@ -208,10 +208,13 @@ final class TaskWorker {
             }
             int e = epoch;
             listeners.forEach(l -> l.started(run.task, e));
-            String result = runner.run(new TaskContext(run.task, layout.task(run.task), epoch, lease, membership::reportProgress));
+            TaskContext context = new TaskContext(run.task, layout.task(run.task), epoch, lease, membership::reportProgress);
+            String result = runner.run(context);
             Completion completion = new Completion(run.task, membership.memberId(), run.node, epoch, clock.instant(),
                     result == null ? "" : result);
-            lease.fencedWrite(List.of(curator.transactionOp().create().forPath(layout.done(run.task), completion.encode())));
+            List<org.apache.curator.framework.api.transaction.CuratorOp> ops = new java.util.ArrayList<>(context.completionOps());
+            ops.add(curator.transactionOp().create().forPath(layout.done(run.task), completion.encode()));
+            lease.fencedWrite(ops);
             LOG.info("{} completed {} at epoch {}: {}", run.node, run.task, epoch, completion.result());
             listeners.forEach(l -> l.completed(completion));
             return true;
