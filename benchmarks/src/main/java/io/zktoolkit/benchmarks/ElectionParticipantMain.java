@@ -1,10 +1,6 @@
 package io.zktoolkit.benchmarks;
 
 import io.zktoolkit.config.ToolkitClient;
-import io.zktoolkit.config.ToolkitKeys;
-import io.zktoolkit.config.ToolkitSettings;
-import io.zktoolkit.it.harness.ParentWatch;
-import java.time.Duration;
 
 /**
  * Child-JVM main for {@link LeaderFailoverCase}: a participant that the case can kill with kill -9.
@@ -21,15 +17,8 @@ public final class ElectionParticipantMain {
 
     /** Joins the election and waits to be killed; exits with the benchmark JVM if that goes first. */
     public static void main(String[] args) throws Exception {
-        ParentWatch.haltWhenParentExits();
-        ToolkitClient zk = ToolkitClient.open(ToolkitSettings.builder()
-                .set(ToolkitKeys.CONNECT, args[0])
-                .set(ToolkitKeys.SESSION_TIMEOUT, Duration.ofMillis(Long.parseLong(args[1])))
-                .build());
-        ElectionRecipe.valueOf(args[2]).join(zk, args[3], args[4], () -> {
-            System.out.println(LEADING);
-            System.out.flush();
-        });
-        Thread.sleep(Long.MAX_VALUE);
+        ToolkitClient zk = ChildProcess.connect(args[0], args[1]);
+        ElectionRecipe.valueOf(args[2]).join(zk, args[3], args[4], () -> ChildProcess.announce(LEADING));
+        ChildProcess.awaitKill();
     }
 }

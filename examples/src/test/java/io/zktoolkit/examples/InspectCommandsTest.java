@@ -16,8 +16,6 @@ import io.zktoolkit.locks.LockLease;
 import io.zktoolkit.recovery.assignment.WorkFleet;
 import io.zktoolkit.sync.state.JobBoard;
 import io.zktoolkit.sync.state.JobReporter;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,15 +35,7 @@ class InspectCommandsTest {
     private QuorumClients zk;
     private String conf;
 
-    private record Run(int code, String out, String err) {
-    }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = ZkToolkitLauncher.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     @BeforeEach
     void start() throws Exception {
@@ -69,12 +59,12 @@ class InspectCommandsTest {
         election.start();
         election.awaitLeadership(Duration.ofSeconds(10)).orElseThrow();
 
-        Run r = run("locks", "--config", conf);
+        LauncherRun r = LauncherRun.of("locks", "--config", conf);
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("Locks (1 held)", "/locks/orders-import", "token " + lease.token(),
                 "sqoop-coordinator  edge-3");
         lease.release();
-        assertThat(run("locks", "--config", conf).out()).contains("Locks (0 held)");
+        assertThat(LauncherRun.of("locks", "--config", conf).out()).contains("Locks (0 held)");
     }
 
     @Test
@@ -87,12 +77,12 @@ class InspectCommandsTest {
             job.task("load-2024-01-01").succeeded();
             job.flush(Duration.ofSeconds(10));
 
-            Run all = run("jobs", "--config", conf);
+            LauncherRun all = LauncherRun.of("jobs", "--config", conf);
             assertThat(all.code()).as(all.err()).isZero();
             assertThat(all.out()).contains("Jobs (1)", "nightly-orders", "RUNNING", "75%", "1 tasks");
-            Run one = run("jobs", "nightly-orders", "--config", conf);
+            LauncherRun one = LauncherRun.of("jobs", "nightly-orders", "--config", conf);
             assertThat(one.out()).contains("load-2024-01-01", "SUCCEEDED");
-            Run none = run("jobs", "nope", "--config", conf);
+            LauncherRun none = LauncherRun.of("jobs", "nope", "--config", conf);
             assertThat(none.code()).isEqualTo(ExitCodes.FAILED);
             assertThat(none.err()).contains("No job 'nope'");
         }
@@ -108,7 +98,7 @@ class InspectCommandsTest {
             registry.register(ServiceEndpoint.builder("spark-ui").id("app-1").address("edge-3").port(4040)
                     .attribute("user", "etl").build());
             hive.start();
-            Run r = run("services", "--hive", "hs2-test", "--config", conf);
+            LauncherRun r = LauncherRun.of("services", "--hive", "hs2-test", "--config", conf);
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.out()).contains("Services (1)", "spark-ui: 1 instance", "app-1  edge-3:4040", "user=etl",
                     "HiveServer2 in /hs2-test (1)", "127.0.0.1:41999");
@@ -133,7 +123,7 @@ class InspectCommandsTest {
             job.running();
             job.flush(Duration.ofSeconds(10));
 
-            Run r = run("status", "--config", conf);
+            LauncherRun r = LauncherRun.of("status", "--config", conf);
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.out()).contains("Leaders    coordinator: edge-7", "/locks/nightly", "token " + lease.token(),
                     "Services   thrift", "Config     jobs/orders v1", "1 running, 0 abandoned: nightly-orders",
@@ -150,17 +140,17 @@ class InspectCommandsTest {
                 .heartbeatInterval(Duration.ofMillis(200)).build()) {
             worker.start();
             assertThat(worker.awaitAllDone(Duration.ofSeconds(30))).isTrue();
-            Run list = run("fleet", "--config", conf);
+            LauncherRun list = LauncherRun.of("fleet", "--config", conf);
             assertThat(list.out()).contains("imports", "1 members, 2 tasks, 2 done");
-            Run one = run("fleet", "imports", "--config", conf);
+            LauncherRun one = LauncherRun.of("fleet", "imports", "--config", conf);
             assertThat(one.code()).as(one.err()).isZero();
             assertThat(one.out()).contains("member edge-3", "task orders", "done by edge-3 at epoch", "copied orders");
         }
         WorkFleet.submit(client, "imports", List.of("items"));
-        Run pending = run("fleet", "imports", "--config", conf);
+        LauncherRun pending = LauncherRun.of("fleet", "imports", "--config", conf);
         assertThat(pending.code()).as("a task is pending and nobody works").isEqualTo(ExitCodes.FAILED);
         assertThat(pending.out()).contains("1 pending", "task items", "unassigned");
-        Run bad = run("fleet", "../x", "--config", conf);
+        LauncherRun bad = LauncherRun.of("fleet", "../x", "--config", conf);
         assertThat(bad.code()).isEqualTo(ExitCodes.FAILED);
         assertThat(bad.err()).contains("Invalid fleet name '../x'");
     }

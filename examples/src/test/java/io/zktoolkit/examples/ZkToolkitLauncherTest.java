@@ -2,8 +2,6 @@ package io.zktoolkit.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -17,16 +15,7 @@ class ZkToolkitLauncherTest {
     @TempDir
     Path dir;
 
-    /** Output and exit code of one launcher run. */
-    private record Run(int code, String out, String err) {
-    }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = ZkToolkitLauncher.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     private Path file(String name, String text) throws Exception {
         Path f = dir.resolve(name);
@@ -36,19 +25,19 @@ class ZkToolkitLauncherTest {
 
     @Test
     void helpListsCommandsAndExitCodes() {
-        Run r = run("--help");
+        LauncherRun r = LauncherRun.of("--help");
         assertThat(r.code()).isEqualTo(ExitCodes.OK);
         assertThat(r.out()).contains("status", "demo", "Exit codes:", "3   the settings file is missing or invalid");
-        assertThat(run("status", "--help").out()).contains("--config=FILE");
-        assertThat(run("demo", "--help").out()).contains("--duration=TIME", "--stop-at=TIME");
+        assertThat(LauncherRun.of("status", "--help").out()).contains("--config=FILE");
+        assertThat(LauncherRun.of("demo", "--help").out()).contains("--duration=TIME", "--stop-at=TIME");
     }
 
     @Test
     void noCommandOrAnUnknownOptionIsAUsageError() {
-        Run none = run();
+        LauncherRun none = LauncherRun.of();
         assertThat(none.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(none.err()).contains("a command is required");
-        Run unknown = run("status", "--bogus");
+        LauncherRun unknown = LauncherRun.of("status", "--bogus");
         assertThat(unknown.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(unknown.err()).contains("Unknown option: '--bogus'");
     }
@@ -56,7 +45,7 @@ class ZkToolkitLauncherTest {
     @Test
     void statusShowsTheEmbeddedServerSessionAndMaskedSettings() throws Exception {
         Path f = file("s.properties", "zk.namespace=team\nzk.auth.digest=alice:hunter2\n");
-        Run r = run("status", "--config", f.toString());
+        LauncherRun r = LauncherRun.of("status", "--config", f.toString());
         assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.OK);
         assertThat(r.out())
                 .contains("(embedded, 1 server)")
@@ -71,7 +60,7 @@ class ZkToolkitLauncherTest {
     @Test
     void missingSettingsFileExitsThreeNamingIt() {
         Path missing = dir.resolve("nope.properties");
-        Run r = run("status", "--config", missing.toString());
+        LauncherRun r = LauncherRun.of("status", "--config", missing.toString());
         assertThat(r.code()).isEqualTo(ExitCodes.BAD_SETTINGS);
         assertThat(r.err()).contains("error: Invalid settings in " + missing, "does not exist")
                 .doesNotContain("\tat ");
@@ -80,25 +69,25 @@ class ZkToolkitLauncherTest {
     @Test
     void invalidSettingsExitThreeWithTheKeyAndNoStackTraceUnlessVerbose() throws Exception {
         Path f = file("bad.properties", "zk.sesion.timeout=30s\n");
-        Run r = run("status", "--config", f.toString());
+        LauncherRun r = LauncherRun.of("status", "--config", f.toString());
         assertThat(r.code()).isEqualTo(ExitCodes.BAD_SETTINGS);
         assertThat(r.err()).contains("zk.sesion.timeout: unknown key; did you mean zk.session.timeout?")
                 .doesNotContain("\tat ");
-        Run verbose = run("status", "--verbose", "--config", f.toString());
+        LauncherRun verbose = LauncherRun.of("status", "--verbose", "--config", f.toString());
         assertThat(verbose.err()).contains("\tat io.zktoolkit");
     }
 
     @Test
     void unreachableEnsembleExitsFourNamingTheConnectString() throws Exception {
         Path f = file("far.properties", "zk.connect=127.0.0.1:1\nzk.connection.timeout=1s\n");
-        Run r = run("status", "--config", f.toString());
+        LauncherRun r = LauncherRun.of("status", "--config", f.toString());
         assertThat(r.code()).isEqualTo(ExitCodes.ZOOKEEPER_UNAVAILABLE);
         assertThat(r.err()).contains("Could not connect to ZooKeeper at 127.0.0.1:1 within 1000 ms");
     }
 
     @Test
     void demoSurvivesTheLeaderStopWithEveryWriteOnce() {
-        Run r = run("demo", "--duration", "8s", "--stop-at", "1s", "--restart-at", "6s");
+        LauncherRun r = LauncherRun.of("demo", "--duration", "8s", "--stop-at", "1s", "--restart-at", "6s");
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.OK);
         assertThat(r.out())
                 .contains("Embedded quorum up at")
@@ -111,14 +100,14 @@ class ZkToolkitLauncherTest {
 
     @Test
     void demoRejectsASchedulePastItsDurationAndASingleServer() throws Exception {
-        Run schedule = run("demo", "--duration", "3s", "--stop-at", "4s", "--restart-at", "5s");
+        LauncherRun schedule = LauncherRun.of("demo", "--duration", "3s", "--stop-at", "4s", "--restart-at", "5s");
         assertThat(schedule.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(schedule.err()).contains("expected --stop-at < --restart-at < --duration");
-        Run badTime = run("demo", "--duration", "soon");
+        LauncherRun badTime = LauncherRun.of("demo", "--duration", "soon");
         assertThat(badTime.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(badTime.err()).contains("'soon'", "expected a whole number with a unit");
         Path single = file("single.properties", "zk.embedded.servers=1\n");
-        Run r = run("demo", "--config", single.toString());
+        LauncherRun r = LauncherRun.of("demo", "--config", single.toString());
         assertThat(r.code()).isEqualTo(ExitCodes.BAD_SETTINGS);
         assertThat(r.err()).contains("zk.embedded.servers", "needs zk.connect=embedded and zk.embedded.servers=3 or 5");
     }

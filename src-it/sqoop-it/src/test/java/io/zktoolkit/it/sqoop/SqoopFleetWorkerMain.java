@@ -4,11 +4,9 @@ import io.zktoolkit.config.ToolkitClient;
 import io.zktoolkit.config.ToolkitKeys;
 import io.zktoolkit.config.ToolkitSettings;
 import io.zktoolkit.it.harness.ParentWatch;
-import io.zktoolkit.recovery.assignment.Completion;
-import io.zktoolkit.recovery.assignment.TaskListener;
 import io.zktoolkit.recovery.assignment.WorkFleet;
-import io.zktoolkit.recovery.failover.ActiveStandby;
 import io.zktoolkit.recovery.sqoop.FleetImportRunner;
+import io.zktoolkit.recovery.testing.FleetConsole;
 import io.zktoolkit.sync.sqoop.IncrementalMode;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,42 +43,7 @@ public final class SqoopFleetWorkerMain {
         });
         WorkFleet fleet = WorkFleet.builder(zk, FLEET, memberId, runner)
                 .heartbeatInterval(Duration.ofMillis(500))
-                .taskListener(new TaskListener() {
-                    @Override
-                    public void started(String task, int epoch) {
-                        say("STARTED " + task + " " + epoch);
-                    }
-
-                    @Override
-                    public void completed(Completion completion) {
-                        say("COMPLETED " + completion.task() + " " + completion.result());
-                    }
-
-                    @Override
-                    public void revoked(String task, int epoch, String why) {
-                        say("REVOKED " + task + " " + epoch + " " + why);
-                    }
-
-                    @Override
-                    public void failed(String task, int epoch, Exception error) {
-                        say("FAILED " + task + " " + epoch + " " + error);
-                    }
-                }).build();
-        fleet.start();
-        say("READY");
-        ActiveStandby.State last = null;
-        while (true) {
-            ActiveStandby.State now = fleet.leadership().state();
-            if (now != last && now == ActiveStandby.State.ACTIVE) {
-                say("LEADER");
-            }
-            last = now;
-            Thread.sleep(20);
-        }
-    }
-
-    private static synchronized void say(String line) {
-        System.out.println(line);
-        System.out.flush();
+                .taskListener(FleetConsole.taskLines()).build();
+        FleetConsole.runUntilKilled(fleet);
     }
 }

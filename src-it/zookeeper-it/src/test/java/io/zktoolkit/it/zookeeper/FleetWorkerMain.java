@@ -5,11 +5,9 @@ import io.zktoolkit.config.ToolkitKeys;
 import io.zktoolkit.config.ToolkitSettings;
 import io.zktoolkit.it.harness.ParentWatch;
 import io.zktoolkit.locks.LockLostException;
-import io.zktoolkit.recovery.assignment.Completion;
 import io.zktoolkit.recovery.assignment.TaskContext;
-import io.zktoolkit.recovery.assignment.TaskListener;
 import io.zktoolkit.recovery.assignment.WorkFleet;
-import io.zktoolkit.recovery.failover.ActiveStandby;
+import io.zktoolkit.recovery.testing.FleetConsole;
 import io.zktoolkit.sync.checkpoint.Checkpoint;
 import io.zktoolkit.sync.checkpoint.CheckpointOrder;
 import io.zktoolkit.sync.checkpoint.CheckpointStore;
@@ -64,38 +62,8 @@ public final class FleetWorkerMain {
             }
             return "from " + from;
         }).heartbeatInterval(Duration.ofMillis(250)).suspectAfter(Duration.ofSeconds(1))
-                .taskListener(new TaskListener() {
-                    @Override
-                    public void started(String task, int epoch) {
-                        say("STARTED " + task + " " + epoch);
-                    }
-
-                    @Override
-                    public void completed(Completion completion) {
-                        say("COMPLETED " + completion.task() + " " + completion.epoch());
-                    }
-
-                    @Override
-                    public void revoked(String task, int epoch, String why) {
-                        say("REVOKED " + task + " " + epoch + " " + why);
-                    }
-                }).build();
-        fleet.membership().addListener((state, node) -> {
-            if (node != null && state == io.zktoolkit.recovery.membership.FleetMembership.State.JOINED) {
-                say("IDENTITY " + node);
-            }
-        });
-        fleet.start();
-        say("READY");
-        ActiveStandby.State last = null;
-        while (true) {
-            ActiveStandby.State now = fleet.leadership().state();
-            if (now != last && now == ActiveStandby.State.ACTIVE) {
-                say("LEADER " + fleet.leadership().takeover().map(t -> Long.toString(t.token())).orElse("?"));
-            }
-            last = now;
-            Thread.sleep(20);
-        }
+                .taskListener(FleetConsole.taskLines()).build();
+        FleetConsole.runUntilKilled(fleet);
     }
 
     /** The task's one commit: skipped when an earlier run committed and died before completing. */
@@ -111,8 +79,7 @@ public final class FleetWorkerMain {
         say("COMMITTED " + ctx.task() + " " + run);
     }
 
-    private static synchronized void say(String line) {
-        System.out.println(line);
-        System.out.flush();
+    private static void say(String line) {
+        FleetConsole.say(line);
     }
 }
