@@ -55,6 +55,8 @@ public final class EmbeddedEnsemble implements Closeable {
 
     private final List<ServerSlot> servers;
     private final Path dataRoot;
+    /** Held while a kept (not temporary) data folder is in use. */
+    private DataFolderLock dataLock;
     private final boolean temporaryData;
     private final Path configRoot;
     private final Duration tickTime;
@@ -97,6 +99,9 @@ public final class EmbeddedEnsemble implements Closeable {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         state = State.STARTED;
         try {
+            if (!temporaryData) {
+                dataLock = DataFolderLock.acquire(dataRoot);
+            }
             for (ServerSlot slot : servers) {
                 startSlot(slot);
             }
@@ -189,6 +194,10 @@ public final class EmbeddedEnsemble implements Closeable {
         deleteTree(configRoot);
         if (temporaryData) {
             deleteTree(dataRoot);
+        }
+        if (dataLock != null) {
+            dataLock.close();
+            dataLock = null;
         }
         if (previous != State.LATENT && Thread.currentThread() != shutdownHook) {
             try {

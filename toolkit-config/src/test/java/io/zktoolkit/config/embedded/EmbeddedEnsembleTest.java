@@ -69,6 +69,34 @@ class EmbeddedEnsembleTest {
     }
 
     @Test
+    void aKeptDataFolderInUseByAnotherProcessIsRefusedNamingIt() throws Exception {
+        try (io.zktoolkit.it.harness.ChildJvm holder = io.zktoolkit.it.harness.ChildJvm.builder(EmbeddedQuorumHolder.class.getName())
+                .name("data-holder").jvmOption("-Xmx256m").args(dir.toString()).start()) {
+            holder.awaitLine(l -> l.startsWith("READY "), java.time.Duration.ofSeconds(60));
+            EmbeddedEnsemble second = EmbeddedEnsemble.builder().dataDir(dir).build();
+            assertThatThrownBy(second::start).isInstanceOf(EmbeddedStartException.class)
+                    .hasMessageContaining("data folder " + dir.toAbsolutePath())
+                    .hasMessageContaining("in use by another process (pid " + holder.pid() + ")")
+                    .hasMessageContaining("zk.embedded.data.dir");
+            holder.kill9();
+            holder.waitForExit(java.time.Duration.ofSeconds(30));
+        }
+        // The lock goes with the process, even after kill -9: the folder can be used again.
+        try (EmbeddedEnsemble zk = EmbeddedEnsemble.builder().servers(3).dataDir(dir).build()) {
+            zk.start();
+            try (CuratorFramework c = client(zk.connectString())) {
+                assertThat(c.checkExists().forPath("/zktoolkit/held")).as("the holder's data survived").isNotNull();
+            }
+        }
+        Path solo = dir.resolve("solo");
+        try (EmbeddedEnsemble first = EmbeddedEnsemble.builder().dataDir(solo).build()) {
+            first.start();
+            assertThatThrownBy(() -> EmbeddedEnsemble.builder().dataDir(solo).build().start())
+                    .isInstanceOf(EmbeddedStartException.class).hasMessageContaining("this process already runs a server on it");
+        }
+    }
+
+    @Test
     void stoppedStandaloneServerRestartsOnTheSamePortWithItsData() throws Exception {
         try (EmbeddedEnsemble zk = EmbeddedEnsemble.builder().build()) {
             zk.start();
