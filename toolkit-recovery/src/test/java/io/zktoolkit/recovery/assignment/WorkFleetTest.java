@@ -54,7 +54,7 @@ class WorkFleetTest {
      */
     private TaskRunner steppingTask(String member, int steps, Duration stepPause) {
         return ctx -> {
-            Checkpoint checkpoint = CheckpointStore.builder(zk.open()).build().checkpoint("fleet/" + ctx.task(), CheckpointOrder.NUMERIC);
+            Checkpoint checkpoint = CheckpointStore.builder(audit).build().checkpoint("fleet/" + ctx.task(), CheckpointOrder.NUMERIC);
             int from = checkpoint.read().value().map(Integer::parseInt).orElse(0);
             for (int step = from + 1; step <= steps; step++) {
                 Thread.sleep(stepPause.toMillis());

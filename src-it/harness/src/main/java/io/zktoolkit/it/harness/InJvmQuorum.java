@@ -57,6 +57,12 @@ public final class InJvmQuorum implements Closeable {
         // A quorum peer that cannot bind its election port asks ZooKeeper to exit the JVM, which
         // here is the test JVM: Surefire then reports a crashed fork instead of a failed start.
         ServiceUtils.setSystemExitProcedure(ServiceUtils.LOG_ONLY);
+        // A client connection can take a quorum port as its ephemeral local port between the probe
+        // and the bind; ZooKeeper gives up on an election port after 3 tries a second apart, and
+        // that server then never votes again. Wait out such a client instead.
+        if (System.getProperty("zookeeper.electionPortBindRetry") == null) {
+            System.setProperty("zookeeper.electionPortBindRetry", "30");
+        }
         if (servers < 1) {
             throw new IllegalArgumentException("servers must be at least 1, was " + servers);
         }
@@ -167,6 +173,8 @@ public final class InJvmQuorum implements Closeable {
     }
 
     private void act(int index, String verb, ServerAction action) {
+        // Something in this JVM may have reset it since start (an embedded server built with ZooKeeper's default exit handler does).
+        ServiceUtils.setSystemExitProcedure(ServiceUtils.LOG_ONLY);
         InstanceSpec spec = instance(index);
         boolean found;
         try {
