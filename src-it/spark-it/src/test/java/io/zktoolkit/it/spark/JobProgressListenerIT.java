@@ -222,6 +222,12 @@ class JobProgressListenerIT {
         }));
         assertThat(failure).isInstanceOf(SparkException.class);
         String jobId = JobBoard.toId("progress one-liner-" + sc.applicationId());
+        // The listener connects and opens the job on its own thread, never on Spark's bus, so
+        // the id shows up a moment after install.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (listener.stats().jobId().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
         assertThat(listener.stats().jobId()).contains(jobId);
 
         JobSnapshot board = awaitOnBoard(jobId, "job-1 FAILED", s -> s.tasks().containsKey("job-1")
