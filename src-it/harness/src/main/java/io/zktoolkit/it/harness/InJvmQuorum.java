@@ -98,7 +98,9 @@ public final class InJvmQuorum implements Closeable {
             String message = Objects.toString(t.getMessage(), "");
             if (t instanceof BindException
                     || message.contains("Client and election port must be different")
-                    || message.contains("Address already in use")) {
+                    || message.contains("Address already in use")
+                    // Two servers drew the same client port: TestingCluster's map of specs refuses the duplicate.
+                    || message.startsWith("Multiple entries with same key: InstanceSpec")) {
                 return true;
             }
         }

@@ -43,6 +43,8 @@ class InJvmQuorumTest {
 
         assertThat(InJvmQuorum.isPortRace(race)).isTrue();
         assertThat(InJvmQuorum.isPortRace(bind)).isTrue();
+        assertThat(InJvmQuorum.isPortRace(new IllegalArgumentException(
+                "Multiple entries with same key: InstanceSpec{port=36647} and InstanceSpec{port=36647}"))).isTrue();
         assertThat(InJvmQuorum.isPortRace(new IllegalStateException("disk full"))).isFalse();
     }
 }
