@@ -1,8 +1,8 @@
 package io.zktoolkit.examples;
 
-import io.zktoolkit.config.ServerStatus;
 import io.zktoolkit.config.ToolkitClient;
 import io.zktoolkit.config.embedded.EmbeddedEnsemble;
+import io.zktoolkit.examples.pipeline.QuorumLeader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -94,13 +94,7 @@ final class QuorumFailoverDemo {
     }
 
     private OptionalInt leaderIndex() {
-        for (int i = 0; i < ensemble.size(); i++) {
-            if (ensemble.isRunning(i)
-                    && ServerStatus.probe("127.0.0.1:" + ensemble.clientPort(i)).mode().equals("leader")) {
-                return OptionalInt.of(i);
-            }
-        }
-        return OptionalInt.empty();
+        return QuorumLeader.of(ensemble);
     }
 
     private static Duration elapsed(long start) {

@@ -29,7 +29,7 @@ class ZkToolkitLauncherTest {
         assertThat(r.code()).isEqualTo(ExitCodes.OK);
         assertThat(r.out()).contains("status", "demo", "Exit codes:", "3   the settings file is missing or invalid");
         assertThat(LauncherRun.of("status", "--help").out()).contains("--config=FILE");
-        assertThat(LauncherRun.of("demo", "--help").out()).contains("--duration=TIME", "--stop-at=TIME");
+        assertThat(LauncherRun.of("quorum-demo", "--help").out()).contains("--duration=TIME", "--stop-at=TIME");
     }
 
     @Test
@@ -87,7 +87,7 @@ class ZkToolkitLauncherTest {
 
     @Test
     void demoSurvivesTheLeaderStopWithEveryWriteOnce() {
-        LauncherRun r = LauncherRun.of("demo", "--duration", "8s", "--stop-at", "1s", "--restart-at", "6s");
+        LauncherRun r = LauncherRun.of("quorum-demo", "--duration", "8s", "--stop-at", "1s", "--restart-at", "6s");
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.OK);
         assertThat(r.out())
                 .contains("Embedded quorum up at")
@@ -100,14 +100,14 @@ class ZkToolkitLauncherTest {
 
     @Test
     void demoRejectsASchedulePastItsDurationAndASingleServer() throws Exception {
-        LauncherRun schedule = LauncherRun.of("demo", "--duration", "3s", "--stop-at", "4s", "--restart-at", "5s");
+        LauncherRun schedule = LauncherRun.of("quorum-demo", "--duration", "3s", "--stop-at", "4s", "--restart-at", "5s");
         assertThat(schedule.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(schedule.err()).contains("expected --stop-at < --restart-at < --duration");
-        LauncherRun badTime = LauncherRun.of("demo", "--duration", "soon");
+        LauncherRun badTime = LauncherRun.of("quorum-demo", "--duration", "soon");
         assertThat(badTime.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(badTime.err()).contains("'soon'", "expected a whole number with a unit");
         Path single = file("single.properties", "zk.embedded.servers=1\n");
-        LauncherRun r = LauncherRun.of("demo", "--config", single.toString());
+        LauncherRun r = LauncherRun.of("quorum-demo", "--config", single.toString());
         assertThat(r.code()).isEqualTo(ExitCodes.BAD_SETTINGS);
         assertThat(r.err()).contains("zk.embedded.servers", "needs zk.connect=embedded and zk.embedded.servers=3 or 5");
     }
