@@ -3,6 +3,9 @@ package io.zktoolkit.examples.pipeline;
 import io.zktoolkit.examples.world.World;
 import io.zktoolkit.it.harness.ChildJvm;
 import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -47,7 +50,14 @@ public final class ImportWorkerProcess implements Closeable {
      */
     public static ImportWorkerProcess start(Path workerProperties, String memberId, String fleet, String configSet,
             Path targetRoot, Path workDir, Path logFile) {
+        try {
+            Files.createDirectories(workDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the worker's folder " + workDir, e);
+        }
         ChildJvm child = World.SQOOP.jvm(MAIN).name("worker-" + memberId)
+                // Hadoop's local job runner links its job jars into the working directory.
+                .workingDir(workDir)
                 .jvmOption("-Xmx512m")
                 // The C1 compiler alone starts Sqoop's code generation and Hadoop noticeably faster.
                 .jvmOption("-XX:TieredStopAtLevel=1")

@@ -108,7 +108,9 @@ public final class SqoopImportCommand implements Callable<Integer> {
             case "SOURCE" -> "counted the source: " + group(detail.substring(detail.indexOf('=') + 1)) + " rows";
             case "START" -> detail.equals("checkpoint=none") ? "no checkpoint yet: first import, every row"
                     : "resuming after " + detail;
-            default -> PHASES.getOrDefault(parts[0], parts[0].toLowerCase()) + (detail.isEmpty() ? "" : " (" + detail + ")");
+            // The run id matters once: it names the run's pending folder and is recorded in the checkpoint.
+            case "GUARDED" -> PHASES.get("GUARDED") + ", run " + detail;
+            default -> PHASES.getOrDefault(parts[0], parts[0].toLowerCase());
         };
     }
 

@@ -76,12 +76,17 @@ public final class SqoopImportMain {
             Console.say("PHASE START checkpoint=" + importer.checkpoint().read().value().orElse("none"));
             ImportOutcome outcome = importer.run();
             Console.say("RESULT rows=" + outcome.records() + " checkpoint=" + outcome.lastValue().orElse("none")
-                    + " target=" + importer.targetDir());
+                    + " target=" + shown(importer.targetDir().toUri()));
             return 0;
         } catch (Exception e) {
             Console.say("FAILED " + Console.reason(e));
             return 1;
         }
+    }
+
+    /** A local folder as its path, anything else as its URI. */
+    private static String shown(java.net.URI target) {
+        return "file".equals(target.getScheme()) ? target.getPath() : target.toString();
     }
 
     /**
