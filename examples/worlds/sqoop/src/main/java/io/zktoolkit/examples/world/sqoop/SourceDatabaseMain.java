@@ -25,8 +25,16 @@ public final class SourceDatabaseMain {
     private SourceDatabaseMain() {
     }
 
+    /** Set while the server runs, so that a launcher that dies takes the server with it. */
+    private static volatile ShopDatabase running;
+
     public static void main(String[] args) throws Exception {
-        ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(3)));
+        // Dies with the launcher; unlike the other mains it first stops PostgreSQL, whose server
+        // process is no JVM thread and would otherwise outlive this JVM's halt.
+        ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> {
+            stopQuietly();
+            Runtime.getRuntime().halt(3);
+        }));
         if (args.length < 3) {
             Console.say("ERROR usage: SourceDatabaseMain <dir> <rows-per-table> <table>...");
             System.exit(2);
@@ -41,6 +49,7 @@ public final class SourceDatabaseMain {
             System.exit(1);
             return;
         }
+        running = db;
         try (db) {
             Console.say("READY " + db.jdbcUrl() + " " + db.passwordFile());
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -49,8 +58,20 @@ public final class SourceDatabaseMain {
                 execute(db, line.strip().split("\\s+"));
             }
         }
+        running = null;
         Console.say("STOPPED");
         System.exit(0);
+    }
+
+    private static synchronized void stopQuietly() {
+        ShopDatabase db = running;
+        if (db != null) {
+            try {
+                db.close();
+            } catch (Exception | Error e) {
+                // Halting anyway: the launcher is gone.
+            }
+        }
     }
 
     private static void execute(ShopDatabase db, String[] command) {
