@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,11 +42,14 @@ public final class ChildJvm implements Closeable {
     private final Process process;
     private final OutputLines output = new OutputLines(RETAINED_LINES);
     private final Thread drainer;
+    private final Consumer<String> lineListener;
+    private Writer input;
     private volatile boolean paused;
 
-    private ChildJvm(String name, Process process, Writer log) {
+    private ChildJvm(String name, Process process, Writer log, Consumer<String> lineListener) {
         this.name = name;
         this.process = process;
+        this.lineListener = lineListener;
         this.drainer = new Thread(() -> drain(log), "child-jvm-output-" + name);
         drainer.setDaemon(true);
         drainer.start();
@@ -146,6 +150,38 @@ public final class ChildJvm implements Closeable {
     }
 
     /**
+     * Writes one line to the child's standard input and flushes it, for children that take commands.
+     *
+     * @param line the line, without its line break
+     * @throws UncheckedIOException if the child no longer reads its input (it exited)
+     */
+    public synchronized void sendLine(String line) {
+        try {
+            if (input == null) {
+                input = process.outputWriter(UTF_8);
+            }
+            input.write(line);
+            input.write('\n');
+            input.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write to the input of " + name + " (pid " + pid() + ", " + state() + ")", e);
+        }
+    }
+
+    /** Closes the child's standard input, so that it reads end of file; quiet if it is already gone. */
+    public synchronized void closeInput() {
+        try {
+            if (input != null) {
+                input.close();
+            } else {
+                process.getOutputStream().close();
+            }
+        } catch (IOException e) {
+            LOG.debug("Input of {} already closed: {}", name, e.toString());
+        }
+    }
+
+    /**
      * Kills the process with SIGKILL, giving it no chance to clean up, and waits for it to exit.
      *
      * @return the exit code, 137 on Linux
@@ -233,6 +269,13 @@ public final class ChildJvm implements Closeable {
             String line;
             while ((line = reader.readLine()) != null) {
                 output.add(line);
+                if (lineListener != null) {
+                    try {
+                        lineListener.accept(line);
+                    } catch (RuntimeException e) {
+                        LOG.warn("Line listener of {} failed on '{}': {}", name, line, e.toString());
+                    }
+                }
                 LOG.debug("[{}] {}", name, line);
                 if (closing != null) {
                     closing.write(line);
@@ -272,6 +315,7 @@ public final class ChildJvm implements Closeable {
         private Path workingDir;
         private String name;
         private Path logFile;
+        private Consumer<String> lineListener;
 
         private Builder(String mainClass) {
             this.mainClass = Objects.requireNonNull(mainClass, "mainClass");
@@ -369,6 +413,18 @@ public final class ChildJvm implements Closeable {
         }
 
         /**
+         * Also hands each output line, as it is read, to {@code listener} (on the reader thread; it
+         * should be quick), for callers that relay a child's progress live.
+         *
+         * @param listener told every line, in order
+         * @return this builder
+         */
+        public Builder lineListener(Consumer<String> listener) {
+            lineListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
          * Launches the child JVM with the same {@code java} binary as this JVM.
          *
          * @return the running child
@@ -391,7 +447,7 @@ public final class ChildJvm implements Closeable {
             }
             ChildReaper.track(process);
             LOG.info("Started {} (pid {}): {} {}", name, process.pid(), mainClass, String.join(" ", args));
-            return new ChildJvm(name, process, log);
+            return new ChildJvm(name, process, log, lineListener);
         }
 
         private List<String> command() {
