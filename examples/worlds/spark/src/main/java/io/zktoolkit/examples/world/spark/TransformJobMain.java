@@ -1,6 +1,8 @@
 package io.zktoolkit.examples.world.spark;
 
 import io.zktoolkit.config.ToolkitClient;
+import io.zktoolkit.config.ToolkitKeys;
+import io.zktoolkit.config.ToolkitSettings;
 import io.zktoolkit.config.ZooKeeperUnavailableException;
 import io.zktoolkit.config.embedded.EmbeddedStartException;
 import io.zktoolkit.config.settings.SettingsException;
@@ -34,6 +36,8 @@ public final class TransformJobMain {
     static final int FAILED = 1;
     static final int BAD_PROPERTIES = 3;
     static final int ZOOKEEPER_UNAVAILABLE = 4;
+    /** System property replacing the file's {@code zk.connect}. */
+    public static final String CONNECT_OVERRIDE = "zktoolkit.transform.zk.connect";
 
     private TransformJobMain() {
     }
@@ -60,7 +64,7 @@ public final class TransformJobMain {
             System.out.println("FAILED " + e.getMessage());
             return BAD_PROPERTIES;
         }
-        try (ToolkitClient zk = ToolkitClient.open(file)) {
+        try (ToolkitClient zk = ToolkitClient.open(settings(file))) {
             return runConnected(zk, config);
         } catch (SettingsException e) {
             System.out.println("FAILED " + oneLine(e.getMessage()));
@@ -69,6 +73,17 @@ public final class TransformJobMain {
             System.out.println("FAILED ZooKeeper unreachable: " + oneLine(e.getMessage()));
             return ZOOKEEPER_UNAVAILABLE;
         }
+    }
+
+    /**
+     * The file's {@code zk.*} settings; {@value #CONNECT_OVERRIDE} replaces {@code zk.connect}: when the
+     * file says {@code embedded}, the launcher runs that server itself (it follows the job board
+     * there) and tells this JVM where it is.
+     */
+    private static ToolkitSettings settings(Path file) {
+        ToolkitSettings settings = ToolkitSettings.load(file);
+        String connect = System.getProperty(CONNECT_OVERRIDE);
+        return connect == null ? settings : settings.toBuilder().set(ToolkitKeys.CONNECT, connect).build();
     }
 
     private static int runConnected(ToolkitClient zk, TransformJobConfig config) {
