@@ -28,6 +28,8 @@ public final class TransformJobProcess implements Closeable {
     private static final String MAIN = "io.zktoolkit.examples.world.spark.TransformJobMain";
     /** The child's system property replacing the file's {@code zk.connect} (TransformJobMain.CONNECT_OVERRIDE). */
     static final String CONNECT_OVERRIDE = "zktoolkit.transform.zk.connect";
+    /** JobProgressListener's key for the board job id. */
+    private static final String BOARD_JOB_KEY = "spark.zktoolkit.progress.job";
 
     private final ChildJvm child;
 
@@ -72,24 +74,70 @@ public final class TransformJobProcess implements Closeable {
 
     /** Starts the job with {@code jobProperties}; its output is also appended to {@code logFile}. */
     public static TransformJobProcess start(Path jobProperties, Path logFile) {
-        return start(jobProperties, logFile, null);
+        return builder(jobProperties).logFile(logFile).start();
     }
 
-    /**
-     * As {@link #start(Path, Path)}, with {@code zk.connect} replaced by {@code connectOverride}
-     * when not null: for a file saying {@code embedded}, whose server the caller runs.
-     */
-    public static TransformJobProcess start(Path jobProperties, Path logFile, String connectOverride) {
-        ChildJvm.Builder builder = World.SPARK.jvm(MAIN)
-                .name("transform-job")
-                .jvmOption("-Xmx768m")
-                .env("SPARK_LOCAL_IP", "127.0.0.1")
-                .logFile(logFile)
-                .args(jobProperties.toAbsolutePath().toString());
-        if (connectOverride != null) {
-            builder.systemProperty(CONNECT_OVERRIDE, connectOverride);
+    /** A builder, for the options {@link #start(Path, Path)} leaves at their defaults. */
+    public static Builder builder(Path jobProperties) {
+        return new Builder(jobProperties);
+    }
+
+    /** Configures a {@link TransformJobProcess}. */
+    public static final class Builder {
+        private final Path jobProperties;
+        private Path logFile;
+        private String zkConnect;
+        private String boardJobId;
+
+        private Builder(Path jobProperties) {
+            this.jobProperties = jobProperties.toAbsolutePath();
         }
-        return new TransformJobProcess(builder.start());
+
+        /** Also appends the child's output to this file. */
+        public Builder logFile(Path value) {
+            logFile = value;
+            return this;
+        }
+
+        /**
+         * Replaces the file's {@code zk.connect}: for a file saying {@code embedded}, whose server
+         * the caller runs (the child would otherwise start a server of its own).
+         */
+        public Builder zkConnect(String value) {
+            zkConnect = value;
+            return this;
+        }
+
+        /**
+         * The application's job id on the board ({@code spark.zktoolkit.progress.job}), so that the
+         * caller can follow it from the start; a {@code spark.zktoolkit.progress.job} in the file wins.
+         * Default: {@code <job.name>-<start millis>}, printed by the child as {@code BOARD <id>}.
+         */
+        public Builder boardJobId(String value) {
+            boardJobId = value;
+            return this;
+        }
+
+        /** Starts the child JVM and returns at once. */
+        public TransformJobProcess start() {
+            ChildJvm.Builder builder = World.SPARK.jvm(MAIN)
+                    .name("transform-job")
+                    .jvmOption("-Xmx768m")
+                    // Spark resolves the host name otherwise, which fails or picks a wrong interface on many machines.
+                    .env("SPARK_LOCAL_IP", "127.0.0.1")
+                    .args(jobProperties.toString());
+            if (logFile != null) {
+                builder.logFile(logFile);
+            }
+            if (zkConnect != null) {
+                builder.systemProperty(CONNECT_OVERRIDE, zkConnect);
+            }
+            if (boardJobId != null) {
+                // Spark reads spark.* system properties as defaults of its SparkConf, as spark-submit passes --conf.
+                builder.systemProperty(BOARD_JOB_KEY, boardJobId);
+            }
+            return new TransformJobProcess(builder.start());
+        }
     }
 
     /** The board job id, once the child printed it (it does right after Spark started). */

@@ -87,7 +87,8 @@ public final class TransformJobMain {
     }
 
     private static int runConnected(ToolkitClient zk, TransformJobConfig config) {
-        SparkConf conf = new SparkConf(false);
+        // spark.* system properties are defaults (as spark-submit's --conf), the file's keys win.
+        SparkConf conf = new SparkConf(true);
         config.sparkConf().forEach(conf::set);
         String boardJob = conf.get("spark.zktoolkit.progress.job", JobBoard.toId(config.name() + "-" + System.currentTimeMillis()));
         conf.set("spark.zktoolkit.progress.job", boardJob);
