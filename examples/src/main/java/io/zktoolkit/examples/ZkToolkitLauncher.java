@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
 @Command(name = "zktoolkit", mixinStandardHelpOptions = true, version = "ZK Toolkit 0.1.0-SNAPSHOT",
         description = "ZooKeeper coordination for Hadoop data jobs.",
         subcommands = {StatusCommand.class, ConfigCommand.class, LocksCommand.class, ServicesCommand.class, JobsCommand.class,
-                FleetCommand.class, DemoCommand.class, QuorumDemoCommand.class, SqoopImportCommand.class,
-                CommandLine.HelpCommand.class},
+                FleetCommand.class, SqoopImportCommand.class, SparkJobCommand.class, DemoCommand.class,
+                QuorumDemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the command's work failed", "2:bad command-line arguments",
                 "3:the settings file is missing or invalid", "4:ZooKeeper unreachable or embedded server failed"})
@@ -57,7 +57,8 @@ public final class ZkToolkitLauncher implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (status, config, locks, services, jobs, fleet, demo, sqoop-import)");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "a command is required (status, config, locks, services, jobs, fleet, sqoop-import, spark-job, demo)");
     }
 
     private static int exitCodeOf(Exception e) {

@@ -1,0 +1,83 @@
+package io.zktoolkit.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.zktoolkit.config.ToolkitClient;
+import io.zktoolkit.config.testing.QuorumClients;
+import io.zktoolkit.discovery.hive.HiveServerRegistrar;
+import io.zktoolkit.examples.pipeline.HiveQuery;
+import io.zktoolkit.examples.pipeline.ThriftServerProcess;
+import io.zktoolkit.examples.pipeline.TransformJobProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pipeline's last step: the stock hive-jdbc driver, in its own JVM with nothing but the
+ * driver, finds the Spark Thrift Server through its own ZooKeeper URL because the toolkit
+ * registered the server in Hive's format, and reads the Parquet the transform job wrote. The
+ * Thrift Server starts while the transform job runs, as in the demo.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class HiveThroughZooKeeperTest {
+    @TempDir
+    Path dir;
+    private QuorumClients zk;
+
+    @BeforeEach
+    void start() {
+        zk = new QuorumClients();
+    }
+
+    @AfterEach
+    void stop() {
+        zk.close();
+    }
+
+    @Test
+    void theStockDriverFindsTheRegisteredServerAndReadsTheJobsParquetThenFailsClearlyOnceDeregistered() throws Exception {
+        ToolkitClient client = zk.open();
+        Path input = SqoopTextFiles.write(dir);
+        Path job = dir.resolve("job.properties");
+        Files.writeString(job, "zk.connect=" + zk.connectString() + "\njob.name=totals\njob.input=" + input
+                + "\njob.output=out\n");
+
+        try (ThriftServerProcess.Starting starting = ThriftServerProcess.startAsync(dir.resolve("thriftserver"));
+                TransformJobProcess transform = TransformJobProcess.start(job, dir.resolve("transform.log"))) {
+            TransformJobProcess.Result totals = transform.awaitResult(Duration.ofSeconds(180));
+            assertThat(totals.succeeded()).as(totals.failure().orElse("")).isTrue();
+            ThriftServerProcess server = starting.awaitReady(ThriftServerProcess.READY_TIMEOUT);
+
+            HiveServerRegistrar registrar = server.register(client, "hiveserver2");
+            String url = registrar.stockJdbcUrl("default");
+            assertThat(url).contains("serviceDiscoveryMode=zooKeeper", "zooKeeperNamespace=zktoolkit/hiveserver2",
+                    zk.connectString());
+
+            HiveQuery.Result rows = HiveQuery.run(url, List.of(
+                    "CREATE TABLE table_totals USING parquet LOCATION '" + dir.resolve("out/table_totals").toUri() + "'",
+                    "SELECT table_name, `rows`, distinct_ids, duplicate_ids, total_amount FROM table_totals ORDER BY table_name"),
+                    Duration.ofSeconds(90));
+            assertThat(rows.rows()).containsExactly(
+                    List.of("customers", "2", "2", "0", "3.50"),
+                    List.of("orders", "5", "4", "1", "41.75"));
+            assertThat(rows.connectMillis()).isPositive();
+
+            registrar.close();
+            assertThatThrownBy(() -> HiveQuery.run(url, List.of("SELECT 1"), Duration.ofSeconds(60)))
+                    .isInstanceOf(HiveQuery.QueryFailedException.class)
+                    .hasMessageContaining("FAILED")
+                    .hasMessageContaining("zktoolkit/hiveserver2");
+            // The server itself is fine: only the discovery entry is gone.
+            assertThat(HiveQuery.run(server.directJdbcUrl("default"), List.of("SELECT 1"), Duration.ofSeconds(60)).rows())
+                    .containsExactly(List.of("1"));
+        }
+    }
+}
