@@ -3,6 +3,7 @@ package io.zktoolkit.examples;
 import io.zktoolkit.config.ToolkitClient;
 import io.zktoolkit.config.ToolkitSettings;
 import io.zktoolkit.config.settings.SettingsException;
+import io.zktoolkit.examples.pipeline.StageProgressPrinter;
 import io.zktoolkit.examples.pipeline.TransformJobProcess;
 import io.zktoolkit.sync.state.JobBoard;
 import io.zktoolkit.sync.state.JobStateException;
@@ -61,7 +62,10 @@ final class SparkJobCommand implements Callable<Integer> {
                 JobBoard board = JobBoard.builder(zk).cleanupEvery(Duration.ofDays(365)).build()) {
             board.start();
             String boardJob = JobBoard.toId(jobName() + "-" + System.currentTimeMillis());
-            StageProgressPrinter progress = new StageProgressPrinter(boardJob, out);
+            StageProgressPrinter progress = new StageProgressPrinter(boardJob, line -> {
+                out.println(line);
+                out.flush();
+            });
             board.addListener(progress);
             out.println("Spark job " + config + " (board job " + boardJob + ", log " + logFile + ")");
             out.flush();

@@ -43,7 +43,7 @@ class PipelineDemoTest {
         assertThat(r.out()).containsPattern("worker-\\d picked up v2 \\(mappers=2");
         // Spark and Hive saw what the imports landed.
         assertThat(r.out()).containsPattern("(?m)^  orders: 150 rows, 0 duplicate ids");
-        assertThat(r.out()).containsPattern("(?m)^  hive: orders\\s+150");
+        assertThat(r.out()).containsPattern("(?m)^  orders\\s+150 rows, 0 duplicate ids \\(read through the stock driver\\)");
         // Nothing is left running: no child JVM of this run survives the command.
         assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count()).isZero();
         assertThat(Files.list(dir.resolve("run/workers/logs")).count()).isGreaterThanOrEqualTo(4);

@@ -1,6 +1,9 @@
 package io.zktoolkit.examples.pipeline;
 
 import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,6 +41,11 @@ final class ImportWorkers implements Closeable {
     void start(String memberId) {
         int start = starts.merge(memberId, 1, Integer::sum);
         Path log = workRoot.resolve("logs").resolve(memberId + (start > 1 ? "-" + start : "") + ".log");
+        try {
+            Files.createDirectories(log.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the workers' log folder " + log.getParent(), e);
+        }
         ImportWorkerProcess process = ImportWorkerProcess.start(workerProperties, memberId, fleet, configSet, targetRoot,
                 workRoot.resolve(memberId), log);
         workers.put(memberId, process);

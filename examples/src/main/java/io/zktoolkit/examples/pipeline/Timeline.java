@@ -29,6 +29,11 @@ public final class Timeline {
         out.flush();
     }
 
+    /** A progress line of long work (a Spark stage, an import round), under the given subject. */
+    public void progress(String line) {
+        event("progress", line);
+    }
+
     /** Time since the demo began. */
     public Duration elapsed() {
         return Duration.ofNanos(System.nanoTime() - start);

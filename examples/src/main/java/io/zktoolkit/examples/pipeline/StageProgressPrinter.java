@@ -1,27 +1,28 @@
-package io.zktoolkit.examples;
+package io.zktoolkit.examples.pipeline;
 
 import io.zktoolkit.sync.state.JobChange;
 import io.zktoolkit.sync.state.JobListener;
 import io.zktoolkit.sync.state.RunStatus;
-import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Prints one board job's Spark stages as they progress (the tasks {@code stage-<id>} that
  * {@code JobProgressListener} publishes): a bar with tasks done of total, on each change of state
  * and at most once per {@value #MIN_GAP_MS} ms of progress per stage.
  */
-final class StageProgressPrinter implements JobListener {
+public final class StageProgressPrinter implements JobListener {
     private static final long MIN_GAP_MS = 1000;
     private static final int BAR = 20;
 
     private final String jobId;
-    private final PrintWriter out;
+    private final Consumer<String> out;
     private final Map<String, Long> lastPrinted = new HashMap<>();
     private final Map<String, RunStatus> lastSeen = new HashMap<>();
 
-    StageProgressPrinter(String jobId, PrintWriter out) {
+    /** Follows board job {@code jobId}, giving each progress line to {@code out}. */
+    public StageProgressPrinter(String jobId, Consumer<String> out) {
         this.jobId = jobId;
         this.out = out;
     }
@@ -34,8 +35,7 @@ final class StageProgressPrinter implements JobListener {
         RunStatus now = change.current();
         if (!change.isTask()) {
             if (!change.entered().isEmpty()) {
-                out.println("application " + now.state() + (now.message().isEmpty() ? "" : ": " + now.message()));
-                out.flush();
+                out.accept("application " + now.state() + (now.message().isEmpty() ? "" : ": " + now.message()));
             }
             return;
         }
@@ -48,16 +48,14 @@ final class StageProgressPrinter implements JobListener {
         boolean due = at - lastPrinted.getOrDefault(change.taskId(), 0L) >= MIN_GAP_MS;
         if (newState || (due && before.done() != now.done())) {
             lastPrinted.put(change.taskId(), at);
-            out.println(line(now));
-            out.flush();
+            out.accept(line(now));
         }
     }
 
     @Override
     public void abandoned(String id, RunStatus last) {
         if (id.equals(jobId)) {
-            out.println("application ABANDONED: its driver is gone without ending it");
-            out.flush();
+            out.accept("application ABANDONED: its driver is gone without ending it");
         }
     }
 
