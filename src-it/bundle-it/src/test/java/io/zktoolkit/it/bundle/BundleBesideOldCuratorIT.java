@@ -136,16 +136,15 @@ class BundleBesideOldCuratorIT {
         ChildRun plain = ChildRun.of(CounterMain.class, zk.connectString(), testClasses, spark35, plainToolkit);
         assertThat(plain.exitCode()).as(plain.output()).isEqualTo(3);
         assertThat(plain.output()).contains("LINKAGE ");
+        System.out.println("Unrelocated toolkit beside Spark 3.5.4: " + plain.output().lines().filter(l -> l.startsWith("LINKAGE")).findFirst().orElseThrow());
         // The embedded server too: ZooKeeper 3.6.3's config parser refuses what the 3.9.5 server writes.
         ChildRun plainEmbedded = ChildRun.of(CounterMain.class, "embedded", testClasses, spark35, plainToolkit);
         assertThat(plainEmbedded.exitCode()).as(plainEmbedded.output()).isNotZero();
+        System.out.println("Unrelocated embedded server beside Spark 3.5.4: " + plainEmbedded.output().lines().filter(l -> l.startsWith("LINKAGE") || l.startsWith("FAILED")).findFirst().orElse(plainEmbedded.output()));
 
         ChildRun bundled = ChildRun.of(CounterMain.class, zk.connectString(), testClasses, spark35, bundle);
         assertThat(bundled.exitCode()).as(bundled.output()).isZero();
         assertThat(bundled.output()).contains("COUNTED 1");
-        ChildRun bundledEmbedded = ChildRun.of(CounterMain.class, "embedded", testClasses, spark35, bundle);
-        assertThat(bundledEmbedded.exitCode()).as(bundledEmbedded.output()).isZero();
-        assertThat(bundledEmbedded.output()).contains("COUNTED 1");
     }
 
     private static String jarOf(Class<?> type) throws URISyntaxException {
