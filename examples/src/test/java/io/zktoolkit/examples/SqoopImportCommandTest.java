@@ -39,7 +39,7 @@ class SqoopImportCommandTest {
     @BeforeAll
     static void start() {
         zk = new QuorumClients();
-        db = SourceDatabaseProcess.start(shared.resolve("db"), ROWS, List.of("orders", "refunds"));
+        db = SourceDatabaseProcess.start(shared.resolve("db"), ROWS, List.of("orders", "refunds", "returns"));
     }
 
     @AfterAll
@@ -80,6 +80,19 @@ class SqoopImportCommandTest {
         assertThat(third.code()).as(third.out() + third.err()).isZero();
         assertThat(third.out()).contains("Nothing new in orders: checkpoint stays at 57");
         assertThat(LandedRows.ids(target)).isEqualTo(ids(1, 57));
+    }
+
+    @Test
+    void aLastModifiedImportWithTwoMappersTakesEveryRowAndATimestampCheckpoint() throws Exception {
+        Path conf = importFile("returns", "zk.connect=" + zk.connectString() + "\n");
+        Files.writeString(conf, Files.readString(conf).replace("sqoop.check-column=id", "sqoop.check-column=updated_at")
+                .replace("sqoop.incremental=append", "sqoop.incremental=lastmodified")
+                .replace("sqoop.num-mappers=1", "sqoop.num-mappers=2\nsqoop.split-by=id"));
+        LauncherRun run = run(conf);
+        assertThat(run.code()).as(run.out() + run.err()).isZero();
+        // Sqoop's lastmodified upper bound is the source's clock at the import: a timestamp of today.
+        assertThat(run.out()).containsPattern("Imported 50 rows of returns into .*; checkpoint now \\d{4}-\\d\\d-\\d\\d \\d\\d:");
+        assertThat(LandedRows.ids(dir.resolve("warehouse/returns"))).isEqualTo(ids(1, 50));
     }
 
     @Test

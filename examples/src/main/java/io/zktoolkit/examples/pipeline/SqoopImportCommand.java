@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -37,6 +39,8 @@ public final class SqoopImportCommand implements Callable<Integer> {
             "OUTPUT_CHECKED", "output verified",
             "CHECKPOINT_WRITTEN", "committed: checkpoint written",
             "PUBLISHED", "published into the target");
+
+    private static final Pattern RESULT = Pattern.compile("rows=(\\d+) checkpoint=(.*) target=(.*)");
 
     @Option(names = "--config", required = true, paramLabel = "FILE",
             description = "The import's properties file: zk.* settings and sqoop.* keys (see conf/sqoop-import.properties).")
@@ -115,20 +119,16 @@ public final class SqoopImportCommand implements Callable<Integer> {
     }
 
     private static String summary(String table, String result) {
-        Map<String, String> fields = new java.util.HashMap<>();
-        for (String field : result.split(" ")) {
-            int eq = field.indexOf('=');
-            if (eq > 0) {
-                fields.put(field.substring(0, eq), field.substring(eq + 1));
-            }
+        // The checkpoint of a lastmodified import is a timestamp with a space, so no split on spaces.
+        Matcher m = RESULT.matcher(result);
+        if (!m.matches()) {
+            return "Import of " + table + " done: " + result;
         }
-        String rows = fields.getOrDefault("rows", "0");
-        if (rows.equals("0")) {
-            return "Nothing new in " + table + ": checkpoint stays at " + fields.get("checkpoint") + ", "
-                    + fields.get("target") + " unchanged.";
+        if (m.group(1).equals("0")) {
+            return "Nothing new in " + table + ": checkpoint stays at " + m.group(2) + ", " + m.group(3) + " unchanged.";
         }
-        return "Imported " + group(rows) + " rows of " + table + " into " + fields.get("target") + "; checkpoint now "
-                + fields.get("checkpoint") + ".";
+        return "Imported " + group(m.group(1)) + " rows of " + table + " into " + m.group(3) + "; checkpoint now "
+                + m.group(2) + ".";
     }
 
     private static String group(String number) {

@@ -25,7 +25,8 @@ import java.sql.Statement;
  *   <li>{@code PHASE <name> <run-id>} for each step of the run, {@code name} an
  *       {@link io.zktoolkit.sync.sqoop.ImportPhase}: GUARDED, RECOVERED, SQOOP_STARTED, SQOOP_RETURNED,
  *       OUTPUT_CHECKED, CHECKPOINT_WRITTEN, PUBLISHED (the last three only when rows were new);</li>
- *   <li>{@code RESULT rows=<n> checkpoint=<value|none> target=<dir>} and exit code 0;</li>
+ *   <li>{@code RESULT rows=<n> checkpoint=<value|none> target=<dir>} and exit code 0 (a lastmodified
+ *       checkpoint is a timestamp holding a space: read up to {@code " target="}, not to the next space);</li>
  *   <li>or {@code FAILED <reason>} and exit code 1 when the import failed (nothing committed);
  *       {@code INVALID <message>} and exit code 3 for a bad or missing key, naming the file and the key,
  *       before any Sqoop work; {@code UNREACHABLE <message>} and exit code 4 when ZooKeeper cannot be
