@@ -37,7 +37,7 @@ final class SparkJobCommand implements Callable<Integer> {
             description = "The job's properties: zk.*, job.name, job.input, job.output, spark.* (see conf/spark-job.properties).")
     Path config;
 
-    @Option(names = "--timeout", paramLabel = "TIME", defaultValue = "30min", converter = DurationConverter.class,
+    @Option(names = "--timeout", paramLabel = "TIME", defaultValue = "30m", converter = DurationConverter.class,
             description = "Kill the job if it runs longer (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 

@@ -47,7 +47,10 @@ public final class HiveQuery {
             this.sqlState = sqlState;
         }
 
-        /** The driver's SQLState (08S01 when no server could be reached), when it reported one. */
+        /**
+         * The driver's SQLState, when it reported one: 08S01 when no registered server could be
+         * reached; none when ZooKeeper lists no server at all ("No more HiveServer2 URIs").
+         */
         public Optional<String> sqlState() {
             return Optional.ofNullable(sqlState);
         }
@@ -90,7 +93,9 @@ public final class HiveQuery {
                 connectMillis = Long.parseLong(line.substring(10).strip());
             } else if (line.startsWith("FAILED ")) {
                 String[] parts = line.split(" ", 3);
-                throw new QueryFailedException("Hive query through " + jdbcUrl + " failed: " + line, parts.length > 1 ? parts[1] : null);
+                // The driver leaves the state unset for some failures (no server registered); the client prints "null".
+                String state = parts.length > 1 && !parts[1].equals("null") ? parts[1] : null;
+                throw new QueryFailedException("Hive query through " + jdbcUrl + " failed: " + line, state);
             }
         }
         if (exitCode != 0) {

@@ -25,6 +25,8 @@ public final class ThriftServerMain {
     }
 
     public static void main(String[] args) throws Exception {
+        // Whoever started it (a test, the launcher) may die by kill -9: a server left behind holds 550 MB and a port.
+        ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(3)));
         if (args.length != 2) {
             System.err.println("usage: ThriftServerMain <port> <scratch-dir>");
             System.exit(2);

@@ -129,10 +129,14 @@ public final class TransformJobMain {
         }
         try {
             System.out.println("GUARD " + guard.token());
+            // The stage names the board shows (Spark's default is an internal call site of the DataFrame code).
+            spark.sparkContext().setCallSite("table totals");
             List<TableTotals> totals = TableTotals.compute(spark, config.tables());
             Path staged = config.output().resolve("_staging").resolve("table_totals-run-" + guard.token());
+            spark.sparkContext().setCallSite("write staged parquet");
             TableTotals.toDataFrame(spark, totals).write().mode(SaveMode.Overwrite).parquet(staged.toUri().toString());
             guard.checkHeld();
+            spark.sparkContext().setCallSite("fenced publish");
             String commit = FencedPublish.publish(spark, guard.partitionCommits(), staged, config.totals());
             if (!commit.startsWith("COMMITTED")) {
                 System.out.println("FAILED output not published: " + commit);
