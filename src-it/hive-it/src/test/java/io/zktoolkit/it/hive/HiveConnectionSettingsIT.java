@@ -7,7 +7,6 @@ import io.zktoolkit.config.ToolkitSettings;
 import io.zktoolkit.config.hive.HiveConnectionSettings;
 import io.zktoolkit.config.live.ConfigStore;
 import io.zktoolkit.config.live.ConfigUpdate;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -20,40 +19,33 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@link HiveConnectionSettings} from a configuration set in a real (embedded) ZooKeeper, through the
  * stock hive-jdbc 4.0.1 driver (found by DriverManager), against a real HiveServer2-protocol server:
- * the Spark 3.5.4 Thrift Server in a child JVM.
+ * the Spark 3.5.4 Thrift Server in a child JVM, shared with other classes ({@link SharedThriftServers}).
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
+@ExtendWith(SharedThriftServers.class)
 class HiveConnectionSettingsIT {
     private static final String SET = "hive/reports";
 
-    @TempDir
-    static Path scratch;
     private static ThriftServer server;
     private static ToolkitClient zk;
     private static ConfigStore store;
 
     @BeforeAll
-    static void start() throws Exception {
-        server = ThriftServer.start(scratch.resolve("thriftserver"));
+    static void start(SharedThriftServers.Pair servers) throws Exception {
+        server = servers.first();
         zk = ToolkitClient.open(ToolkitSettings.defaults());
         store = ConfigStore.builder(zk).author("hive-it").build();
     }
 
     @AfterAll
     static void stop() {
-        try {
-            if (zk != null) {
-                zk.close();
-            }
-        } finally {
-            if (server != null) {
-                server.close();
-            }
+        if (zk != null) {
+            zk.close();
         }
     }
 
@@ -86,9 +78,9 @@ class HiveConnectionSettingsIT {
             assertThat(single(statement, "SELECT current_user()")).isEqualTo("etl");
 
             statement.execute("CREATE TABLE reports_orders (id INT, region STRING, amount DOUBLE)");
-            // In the server's on-disk Derby metastore and warehouse under this test's folder.
+            // In the server's on-disk Derby metastore and warehouse.
             assertThat(tableLocation(statement, "reports_orders"))
-                    .endsWith(scratch.resolve("thriftserver/spark/warehouse/reports_orders").toString());
+                    .endsWith(server.warehouse().resolve("reports_orders").toString());
             statement.execute("INSERT INTO reports_orders VALUES (1, 'emea', 10.5), (2, 'apac', 20.25), "
                     + "(3, 'emea', 30.0)");
             List<String> rows = new ArrayList<>();

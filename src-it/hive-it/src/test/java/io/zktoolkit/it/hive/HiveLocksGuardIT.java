@@ -10,7 +10,6 @@ import io.zktoolkit.locks.LockLease;
 import io.zktoolkit.locks.LockMode;
 import io.zktoolkit.locks.hive.HiveLocks;
 import io.zktoolkit.locks.hive.HiveObject;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -31,12 +30,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@link HiveLocks} guarding real statements: writers on their own ZooKeeper clients and their
  * own sessions of the stock hive-jdbc driver run read-modify-write statements against a real
- * HiveServer2-protocol server (the Spark 3.5.4 Thrift Server in a child JVM).
+ * HiveServer2-protocol server (the Spark 3.5.4 Thrift Server in a child JVM, shared with other
+ * classes: {@link SharedThriftServers}; the table {@code ledger} is this class's alone).
  *
  * <p>Each writer reads the partition's highest sequence number and inserts the next one. Between
  * the read and the insert it waits for the other writers at a barrier, trying to force the
@@ -45,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * number once, each row carrying a higher fencing token than the row before.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
+@ExtendWith(SharedThriftServers.class)
 class HiveLocksGuardIT {
     private static final int WRITERS = 3;
     /** Long enough for unguarded writers to meet despite uneven statement times. */
@@ -52,16 +53,14 @@ class HiveLocksGuardIT {
     /** Guarded writers can never meet, however long they wait: keep the guarded run short. */
     private static final Duration PROVE_YOU_CANNOT = Duration.ofMillis(300);
 
-    @TempDir
-    static Path scratch;
     private static ThriftServer server;
     private static InJvmQuorum quorum;
     private static ToolkitClient setup;
     private final ExecutorService threads = Executors.newFixedThreadPool(WRITERS + 1);
 
     @BeforeAll
-    static void start() throws Exception {
-        server = ThriftServer.start(scratch.resolve("thriftserver"));
+    static void start(SharedThriftServers.Pair servers) throws Exception {
+        server = servers.second();
         quorum = InJvmQuorum.start(3);
         setup = zooKeeper();
         try (Connection conn = DriverManager.getConnection(server.jdbcUrl("default"), "etl", "");
@@ -72,19 +71,14 @@ class HiveLocksGuardIT {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         try {
             if (setup != null) {
                 setup.close();
             }
+        } finally {
             if (quorum != null) {
                 quorum.close();
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } finally {
-            if (server != null) {
-                server.close();
             }
         }
     }

@@ -11,7 +11,6 @@ import io.zktoolkit.discovery.hive.HiveServerInstance;
 import io.zktoolkit.discovery.hive.HiveServerRegistrar;
 import io.zktoolkit.discovery.hive.HiveServerResolver;
 import io.zktoolkit.it.harness.FreePorts;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -21,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,23 +28,24 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Two real HiveServer2-protocol servers (Spark 3.5.4 Thrift Servers in child JVMs) registered by
  * {@link HiveServerRegistrar}, found by the STOCK hive-jdbc 4.0.1 driver through its own ZooKeeper
  * URLs and by {@link HiveServerResolver}; then one server is killed. The servers are shared by the
- * tests (each has its own metastore, so every table is created and read in one session); the test
- * that kills one runs last.
+ * tests and with other classes ({@link SharedThriftServers}; each has its own metastore, so every
+ * table is created and read in one session); the test that kills one runs last, and the class
+ * after the classes that only use the servers.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
+@ExtendWith(SharedThriftServers.class)
+@Order(SharedThriftServers.KILLS_ONE)
 class HiveServerDiscoveryIT {
     /** Connects per side after the kill. */
     private static final int CONNECTS = 4;
 
-    @TempDir
-    static Path scratch;
     private static ThriftServer first;
     private static ThriftServer second;
     /** Embedded ZooKeeper, registrations at the ensemble's root as HiveServer2 makes them. */
@@ -56,18 +55,9 @@ class HiveServerDiscoveryIT {
     private static HiveServerResolver resolver;
 
     @BeforeAll
-    static void start() throws Exception {
-        // Both servers start at once: each is 15-30 s of mostly single-threaded start-up.
-        CompletableFuture<ThriftServer> a = CompletableFuture.supplyAsync(() -> ThriftServer.start(scratch.resolve("first")));
-        CompletableFuture<ThriftServer> b = CompletableFuture.supplyAsync(() -> ThriftServer.start(scratch.resolve("second")));
-        try {
-            first = a.get(150, TimeUnit.SECONDS);
-            second = b.get(150, TimeUnit.SECONDS);
-        } finally {
-            if (first == null) {
-                b.thenAccept(ThriftServer::close);
-            }
-        }
+    static void start(SharedThriftServers.Pair servers) throws Exception {
+        first = servers.first();
+        second = servers.second();
         zk = ToolkitClient.open(ToolkitSettings.builder().set(ToolkitKeys.NAMESPACE, "").build());
         firstRegistrar = register(zk, first, HiveDiscoveryMode.ZOOKEEPER);
         secondRegistrar = register(zk, second, HiveDiscoveryMode.ZOOKEEPER);
@@ -77,7 +67,7 @@ class HiveServerDiscoveryIT {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {resolver, secondRegistrar, firstRegistrar, zk, second, first}) {
+        for (AutoCloseable c : new AutoCloseable[] {resolver, secondRegistrar, firstRegistrar, zk}) {
             try {
                 if (c != null) {
                     c.close();
@@ -227,7 +217,7 @@ class HiveServerDiscoveryIT {
     @Test
     @Order(6)
     void afterOneServerIsKilledNewConnectionsGoToTheOther() throws Exception {
-        second.close();   // kill -9; its registration stays, as when a sidecar registrar outlives the server
+        second.kill9();   // its registration stays, as when a sidecar registrar outlives the server
 
         // Only the first server can take a connection now, so every connect that returns reached it.
         String stockUrl = firstRegistrar.stockJdbcUrl("default");
@@ -276,7 +266,7 @@ class HiveServerDiscoveryIT {
         Connection open() throws SQLException;
     }
 
-    /** Which server a new connection reached: each keeps its warehouse under its own scratch folder. */
+    /** Which server a new connection reached: each has a warehouse folder of its own. */
     private static ThriftServer serverOf(Connect connect) throws SQLException {
         try (Connection conn = connect.open(); Statement statement = conn.createStatement()) {
             return servedBy(statement);
@@ -287,10 +277,10 @@ class HiveServerDiscoveryIT {
         try (ResultSet rs = statement.executeQuery("SET spark.sql.warehouse.dir")) {
             assertThat(rs.next()).isTrue();
             String warehouse = rs.getString(2);
-            if (warehouse.contains(scratch.resolve("first").toString())) {
+            if (warehouse.contains(first.warehouse().toString())) {
                 return first;
             }
-            assertThat(warehouse).contains(scratch.resolve("second").toString());
+            assertThat(warehouse).contains(second.warehouse().toString());
             return second;
         }
     }

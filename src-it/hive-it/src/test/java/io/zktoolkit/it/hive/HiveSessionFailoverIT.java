@@ -12,7 +12,6 @@ import io.zktoolkit.recovery.hive.FailoverHiveSession;
 import io.zktoolkit.recovery.hive.HiveFailover;
 import io.zktoolkit.recovery.hive.RetrySafety;
 import io.zktoolkit.recovery.hive.StatementOutcomeUnknownException;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -32,12 +31,14 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@link FailoverHiveSession} through the stock hive-jdbc 4.0.1 driver against two real Spark 3.5.4
  * Thrift Servers registered by {@link HiveServerRegistrar}; the first is killed with SIGKILL while
- * sessions are idle on it and while statements run on it, then the second.
+ * sessions are idle on it and while statements run on it, then the second. The servers are the
+ * ones other classes share ({@link SharedThriftServers}; a server killed before is replaced), so this
+ * class runs last and keeps to its own database, {@code sales}.
  *
  * <p>Each server has its own Derby metastore and warehouse, so what one server applied cannot be
  * seen on the other: what the table on the second server shows is what the sessions ran there
@@ -52,13 +53,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
+@ExtendWith(SharedThriftServers.class)
+@Order(SharedThriftServers.KILLS_BOTH)
 class HiveSessionFailoverIT {
-    /** Sleeps a minute on the first server only, so the statement is still running there when it is killed. */
-    private static final String SLEEP_ON_FIRST = "coalesce(length(reflect('java.lang.Thread', 'sleep', "
-            + "CAST(IF(instr('${spark.sql.warehouse.dir}', '/first/') > 0, 60000, 0) AS BIGINT))), 0) >= 0";
-
-    @TempDir
-    static Path scratch;
     private static ThriftServer first;
     private static ThriftServer second;
     private static ToolkitClient zk;
@@ -68,17 +65,9 @@ class HiveSessionFailoverIT {
     private static final List<FailoverHiveSession> sessions = new ArrayList<>();
 
     @BeforeAll
-    static void start() throws Exception {
-        CompletableFuture<ThriftServer> a = CompletableFuture.supplyAsync(() -> ThriftServer.start(scratch.resolve("first")));
-        CompletableFuture<ThriftServer> b = CompletableFuture.supplyAsync(() -> ThriftServer.start(scratch.resolve("second")));
-        try {
-            first = a.get(150, TimeUnit.SECONDS);
-            second = b.get(150, TimeUnit.SECONDS);
-        } finally {
-            if (first == null) {
-                b.thenAccept(ThriftServer::close);
-            }
-        }
+    static void start(SharedThriftServers.Pair servers) throws Exception {
+        first = servers.first();
+        second = servers.second();
         for (ThriftServer server : List.of(first, second)) {
             try (Connection conn = DriverManager.getConnection(server.jdbcUrl("default"), "etl", "");
                  Statement statement = conn.createStatement()) {
@@ -96,7 +85,7 @@ class HiveSessionFailoverIT {
     @AfterAll
     static void stop() {
         List<AutoCloseable> all = new ArrayList<>(sessions);
-        all.addAll(java.util.Arrays.asList(resolver, secondRegistrar, firstRegistrar, zk, second, first));
+        all.addAll(java.util.Arrays.asList(resolver, secondRegistrar, firstRegistrar, zk));
         for (AutoCloseable c : all) {
             try {
                 if (c != null) {
@@ -181,12 +170,14 @@ class HiveSessionFailoverIT {
         HiveServerInstance lost = idleSafe.session().currentServer().orElseThrow();
 
         CompletableFuture<Void> once = runAsync(flightAtMostOnce, "INSERT INTO orders SELECT 7 FROM range(1) WHERE "
-                + SLEEP_ON_FIRST, RetrySafety.AT_MOST_ONCE);
+                + sleepOnFirst(), RetrySafety.AT_MOST_ONCE);
         CompletableFuture<Void> safe = runAsync(flightSafe, "INSERT INTO orders SELECT 8 FROM range(1) WHERE "
-                + SLEEP_ON_FIRST, RetrySafety.SAFE_TO_RETRY);
+                + sleepOnFirst(), RetrySafety.SAFE_TO_RETRY);
         // Both statements reached the first server, which is now sleeping in them.
-        first.awaitOutput(line -> line.contains("Submitting query") && line.contains("SELECT 7"), Duration.ofSeconds(60));
-        first.awaitOutput(line -> line.contains("Submitting query") && line.contains("SELECT 8"), Duration.ofSeconds(60));
+        first.awaitOutput(line -> line.contains("Submitting query") && line.contains("INSERT INTO orders SELECT 7"),
+                Duration.ofSeconds(60));
+        first.awaitOutput(line -> line.contains("Submitting query") && line.contains("INSERT INTO orders SELECT 8"),
+                Duration.ofSeconds(60));
         Thread.sleep(500);
         assertThat(once).isNotDone();
         assertThat(safe).isNotDone();
@@ -263,6 +254,12 @@ class HiveSessionFailoverIT {
         // The next call tries every registered server again (one may have come back) and says so.
         SQLException again = catchSql(() -> t.session().execute("SELECT 1", RetrySafety.AT_MOST_ONCE));
         assertThat(again.getMessage()).contains("/zktoolkit/hiveserver2").contains("the next call tries again");
+    }
+
+    /** A condition that sleeps a minute on the first server only, so the statement is still running there when it is killed. */
+    private static String sleepOnFirst() {
+        return "coalesce(length(reflect('java.lang.Thread', 'sleep', CAST(IF(instr('${spark.sql.warehouse.dir}', '"
+                + first.warehouse() + "') > 0, 60000, 0) AS BIGINT))), 0) >= 0";
     }
 
     private static void assertMovedToSecond(Tracked t, HiveServerInstance lost) {

@@ -20,7 +20,6 @@ import io.zktoolkit.sync.state.JobBoard;
 import io.zktoolkit.sync.state.JobStateException;
 import io.zktoolkit.sync.state.RunState;
 import io.zktoolkit.sync.state.RunStatus;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -39,23 +38,24 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * toolkit-sync's Hive integration with real statements: the Spark 3.5.4 Thrift Server in a child
- * JVM (one for the whole class), the stock hive-jdbc driver, a real 3-server ZooKeeper ensemble.
+ * JVM (one for the whole class, shared with other classes: {@link SharedThriftServers}; the tables
+ * {@code src}, {@code dst} and {@code customers} are this class's alone), the stock hive-jdbc driver,
+ * a real 3-server ZooKeeper ensemble.
  * "Job A" runs steps on its own ZooKeeper client and Hive session; "job B" waits for them and
  * caches schemas on its own.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(SharedThriftServers.class)
 class HiveStepsIT {
     private static final Duration WAIT = Duration.ofSeconds(120);
     /** Sleeps in a Spark task: a statement that runs until cancelled, using no CPU. */
     private static final String SLOW = "SELECT reflect('java.lang.Thread', 'sleep', cast(20000 as bigint))";
 
-    @TempDir
-    static Path scratch;
     private static ThriftServer server;
     private static InJvmQuorum quorum;
     private static final List<AutoCloseable> opened = new ArrayList<>();
@@ -65,8 +65,8 @@ class HiveStepsIT {
     private static HiveStepRunner stepsA;
 
     @BeforeAll
-    static void start() throws Exception {
-        server = ThriftServer.start(scratch.resolve("thriftserver"));
+    static void start(SharedThriftServers.Pair servers) throws Exception {
+        server = servers.first();
         quorum = InJvmQuorum.start(3);
         ToolkitClient zkA = zooKeeper();
         boardA = board(zkA);
@@ -88,12 +88,9 @@ class HiveStepsIT {
             for (int i = opened.size() - 1; i >= 0; i--) {
                 opened.get(i).close();
             }
+        } finally {
             if (quorum != null) {
                 quorum.close();
-            }
-        } finally {
-            if (server != null) {
-                server.close();
             }
         }
     }

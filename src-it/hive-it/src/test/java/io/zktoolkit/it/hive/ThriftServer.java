@@ -47,10 +47,12 @@ public final class ThriftServer implements AutoCloseable {
 
     private final ChildJvm child;
     private final int port;
+    private final Path directory;
 
-    private ThriftServer(ChildJvm child, int port) {
+    private ThriftServer(ChildJvm child, int port, Path directory) {
         this.child = child;
         this.port = port;
+        this.directory = directory;
     }
 
     /**
@@ -83,11 +85,24 @@ public final class ThriftServer implements AutoCloseable {
             child.close();
             throw e;
         }
-        return new ThriftServer(child, port);
+        return new ThriftServer(child, port, dir);
     }
 
     public int port() {
         return port;
+    }
+
+    /**
+     * The server's warehouse folder, which tells servers apart from inside a session: it is what
+     * {@code SET spark.sql.warehouse.dir} shows (as a {@code file:} URI) and the prefix of every table's location.
+     */
+    public Path warehouse() {
+        return directory.resolve("spark").resolve("warehouse");
+    }
+
+    /** Whether the server's JVM is still running (false once killed). */
+    public boolean isAlive() {
+        return child.isAlive();
     }
 
     /** A direct URL ({@code jdbc:hive2://127.0.0.1:port/db}), no session parameters. */
