@@ -2,14 +2,20 @@ package io.zktoolkit.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zktoolkit.config.ToolkitClient;
 import io.zktoolkit.config.testing.QuorumClients;
 import io.zktoolkit.examples.pipeline.LandedRows;
 import io.zktoolkit.examples.pipeline.SourceDatabaseProcess;
+import io.zktoolkit.locks.sqoop.GuardedImport;
+import io.zktoolkit.locks.sqoop.SqoopImportGuard;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
@@ -70,9 +76,34 @@ class SqoopImportCommandTest {
         assertThat(LandedRows.ids(target)).isEqualTo(ids(1, 50));
 
         assertThat(db.addRows("orders", 7)).containsExactly(51, 57);
-        LauncherRun second = run(conf);
+        // Another job holds the table's guard as the second run starts: the run says whom it waits
+        // for, then goes on once the holder lets go.
+        LauncherRun second;
+        try (ToolkitClient other = zk.open()) {
+            SqoopImportGuard guard = SqoopImportGuard.forSource(other, db.jdbcUrl(), 4);
+            CountDownLatch held = new CountDownLatch(1);
+            CompletableFuture<Void> released = new CompletableFuture<>();
+            // The lock is Curator's mutex, released only by the thread that took it: one thread does both.
+            Thread holder = new Thread(() -> {
+                try (GuardedImport slot = guard.acquire("orders", 1, Duration.ofSeconds(10))) {
+                    held.countDown();
+                    while (guard.tableLock("orders").map(l -> l.waiters().isEmpty()).orElse(true)) {
+                        Thread.sleep(100);
+                    }
+                    Thread.sleep(2500); // past the run's first report of the wait
+                } catch (Exception e) {
+                    released.completeExceptionally(e);
+                }
+                released.complete(null);
+            }, "guard-holder");
+            holder.start();
+            assertThat(held.await(20, TimeUnit.SECONDS)).isTrue();
+            second = run(conf);
+            released.get(10, TimeUnit.SECONDS);
+        }
         assertThat(second.code()).as(second.out() + second.err()).isZero();
-        assertThat(second.out()).contains("[import orders] resuming after checkpoint=50",
+        assertThat(second.out()).containsSubsequence("[import orders] resuming after checkpoint=50",
+                "[import orders] waiting for the table's guard: held by ", "[import orders] table guard held",
                 "Imported 7 rows of orders into " + target + "; checkpoint now 57.");
         assertThat(LandedRows.ids(target)).as("every row exactly once").isEqualTo(ids(1, 57));
 

@@ -114,6 +114,8 @@ public final class SqoopImportCommand implements Callable<Integer> {
                     : "resuming after " + detail;
             // The run id matters once: it names the run's pending folder and is recorded in the checkpoint.
             case "GUARDED" -> PHASES.get("GUARDED") + ", run " + detail;
+            // Another import of this table holds its guard; this one waits (up to the guard's wait).
+            case "WAITING" -> "waiting for the table's guard: " + detail.replace("holder=", "held by ").replace(" token=", ", token ");
             default -> PHASES.getOrDefault(parts[0], parts[0].toLowerCase());
         };
     }

@@ -80,7 +80,7 @@ public final class SqoopImportGuard {
                     + " mappers; source " + source + " allows 1 to " + maxMappers);
         }
         long deadline = System.nanoTime() + wait.toNanos();
-        String lockPath = FencedMutex.ROOT + "/sqoop/" + source + "/" + table;
+        String lockPath = tableLockPath(table);
         Optional<LockLease> tableLock = new FencedMutex(zk.curator(), lockPath).acquire(wait);
         if (tableLock.isEmpty()) {
             throw new ImportBusyException("Table " + table + " of source " + source + " is being imported by "
@@ -99,6 +99,18 @@ public final class SqoopImportGuard {
                     + " for table " + table + " within " + wait.toMillis() + " ms; other imports hold them");
         }
         return new GuardedImport(table, tableLock.get(), leases);
+    }
+
+    /**
+     * Who holds {@code table}'s import lock now, with its token and waiters; empty while it is free.
+     * For progress while an import waits: the answer is a moment's view, not a promise.
+     */
+    public Optional<LockInspector.LockInfo> tableLock(String table) throws Exception {
+        return new LockInspector(zk).lock(tableLockPath(table));
+    }
+
+    private String tableLockPath(String table) {
+        return FencedMutex.ROOT + "/sqoop/" + source + "/" + table;
     }
 
     private String holderOf(String lockPath) {

@@ -54,11 +54,15 @@ public final class SqoopImportMain {
             return;
         }
         CheckpointedImport importer;
-        try (ToolkitClient zk = ExitOnStartFailure.connect(file)) {
+        try (ToolkitClient zk = ExitOnStartFailure.connect(file);
+                GuardWaitReporter waiting = new GuardWaitReporter(job.source().guard(zk), job.table())) {
             try {
                 importer = job.source().builder(zk, job.table(), job.workDir())
                         .mode(job.mode()).checkColumn(job.checkColumn()).targetDir(job.targetDir())
-                        .phaseListener((phase, runId) -> Console.say("PHASE " + phase + " " + runId))
+                        .phaseListener((phase, runId) -> {
+                            waiting.close();
+                            Console.say("PHASE " + phase + " " + runId);
+                        })
                         .build();
             } catch (IllegalArgumentException e) {
                 // Sqoop's own check of the arguments, before any work.
@@ -66,6 +70,7 @@ public final class SqoopImportMain {
                 System.exit(ExitOnStartFailure.BAD_SETTINGS);
                 return;
             }
+            waiting.start();
             System.exit(run(job, importer));
         }
     }

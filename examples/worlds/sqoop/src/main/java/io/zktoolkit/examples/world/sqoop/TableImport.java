@@ -41,12 +41,17 @@ record TableImport(String jdbcUrl, String username, Path passwordFile, int mappe
         return args;
     }
 
+    /** The source's guard: per-table locks and the mapper cap. */
+    SqoopImportGuard guard(ToolkitClient zk) {
+        return SqoopImportGuard.forSource(zk, jdbcUrl, sourceMaxMappers);
+    }
+
     /**
      * The builder of a checkpointed import of {@code table} under the source's guard; the caller
      * adds mode, check column and target.
      */
     CheckpointedImport.Builder builder(ToolkitClient zk, String table, Path work) {
-        return CheckpointedImport.builder(zk, SqoopImportGuard.forSource(zk, jdbcUrl, sourceMaxMappers))
+        return CheckpointedImport.builder(zk, guard(zk))
                 .sqoopArguments(arguments(table, work.resolve(table)))
                 .hadoopConfiguration(LocalSqoop.hadoop(work.resolve(table)));
     }
