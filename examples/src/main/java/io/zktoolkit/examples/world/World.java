@@ -1,6 +1,7 @@
 package io.zktoolkit.examples.world;
 
 import io.zktoolkit.it.harness.ChildJvm;
+import io.zktoolkit.it.harness.SparkModuleOptions;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,11 +24,11 @@ public enum World {
     /** Sqoop 1.4.7, shaded Hadoop in local mode, embedded PostgreSQL and the toolkit (examples/worlds/sqoop). */
     SQOOP("sqoop", "examples/worlds/sqoop", List.of()),
     /** Spark 4 and the toolkit (examples/worlds/spark). */
-    SPARK("spark", "examples/worlds/spark", JavaModuleOptions.SPARK),
+    SPARK("spark", "examples/worlds/spark", SparkModuleOptions.ALL),
     /** The stock hive-jdbc standalone driver, alone (examples/worlds/hive-client). */
     HIVE_CLIENT("hive-client", "examples/worlds/hive-client", List.of()),
     /** The Spark 3.5.4 Thrift Server, a real HiveServer2-protocol server (src-it/hive-thriftserver). */
-    THRIFT_SERVER("thrift-server", "src-it/hive-thriftserver", JavaModuleOptions.SPARK);
+    THRIFT_SERVER("thrift-server", "src-it/hive-thriftserver", SparkModuleOptions.ALL);
 
     private static final String LOCATIONS = "zktoolkit-worlds.properties";
 

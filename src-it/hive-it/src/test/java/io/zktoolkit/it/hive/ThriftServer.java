@@ -2,12 +2,12 @@ package io.zktoolkit.it.hive;
 
 import io.zktoolkit.it.harness.ChildJvm;
 import io.zktoolkit.it.harness.FreePorts;
+import io.zktoolkit.it.harness.SparkModuleOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * A real HiveServer2-protocol server: the Spark 3.5.4 Thrift Server of src-it/hive-thriftserver,
@@ -22,28 +22,6 @@ public final class ThriftServer implements AutoCloseable {
     private static final String MAIN = "io.zktoolkit.it.hive.server.ThriftServerMain";
     /** Start (2-5 s) plus the Derby schema creation on the first query (11-16 s), with room for a slow machine. */
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
-
-    /**
-     * Spark's Java 17 module options, as spark-submit adds them (org.apache.spark.launcher.JavaModuleOptions
-     * in spark-launcher 3.5.4); a plain java command gets none.
-     */
-    private static final List<String> JAVA_MODULE_OPTIONS = List.of(
-            "-XX:+IgnoreUnrecognizedVMOptions",
-            "--add-opens=java.base/java.lang=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-            "--add-opens=java.base/java.io=ALL-UNNAMED",
-            "--add-opens=java.base/java.net=ALL-UNNAMED",
-            "--add-opens=java.base/java.nio=ALL-UNNAMED",
-            "--add-opens=java.base/java.util=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-            "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
-            "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
-            "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
-            "-Djdk.reflect.useDirectMethodHandle=false");
 
     private final ChildJvm child;
     private final int port;
@@ -77,7 +55,7 @@ public final class ThriftServer implements AutoCloseable {
                 .workingDir(dir)
                 .logFile(dir.resolve("thriftserver.log"))
                 .args(Integer.toString(port), dir.resolve("spark").toString());
-        JAVA_MODULE_OPTIONS.forEach(builder::jvmOption);
+        SparkModuleOptions.ALL.forEach(builder::jvmOption);
         ChildJvm child = builder.start();
         try {
             child.awaitLine(line -> line.equals("READY " + port), READY_TIMEOUT);

@@ -1,13 +1,15 @@
-package io.zktoolkit.examples.world;
+package io.zktoolkit.it.harness;
 
 import java.util.List;
 
 /**
  * Spark's Java 17 module options, as spark-submit adds them ({@code org.apache.spark.launcher.JavaModuleOptions});
- * a plain {@code java} command gets none, and Spark's serializers and off-heap code then fail.
+ * a plain {@code java} command gets none, and Spark's serializers and off-heap code then fail. For
+ * child JVMs running Spark 3.5 or 4 (the Thrift Server, Spark drivers): {@code builder.jvmOptions(...)}.
  */
-final class JavaModuleOptions {
-    static final List<String> SPARK = List.of(
+public final class SparkModuleOptions {
+    /** The options, in spark-submit's order. */
+    public static final List<String> ALL = List.of(
             "-XX:+IgnoreUnrecognizedVMOptions",
             "--add-opens=java.base/java.lang=ALL-UNNAMED",
             "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
@@ -25,6 +27,6 @@ final class JavaModuleOptions {
             "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
             "-Djdk.reflect.useDirectMethodHandle=false");
 
-    private JavaModuleOptions() {
+    private SparkModuleOptions() {
     }
 }
