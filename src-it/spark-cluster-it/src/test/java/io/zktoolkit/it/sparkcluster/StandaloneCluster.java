@@ -42,16 +42,18 @@ final class StandaloneCluster implements Closeable {
     private static final Duration STOP = Duration.ofSeconds(20);
 
     private final Path scratch;
+    private final Path sparkHome;
     private final String masterUrl;
-    private final List<Path> shippedJars;
+    private final BuildJars jars;
     private final ChildJvm master;
     private final List<ChildJvm> workers;
 
-    private StandaloneCluster(Path scratch, String masterUrl, List<Path> shippedJars, ChildJvm master,
+    private StandaloneCluster(Path scratch, Path sparkHome, String masterUrl, BuildJars jars, ChildJvm master,
             List<ChildJvm> workers) {
         this.scratch = scratch;
+        this.sparkHome = sparkHome;
         this.masterUrl = masterUrl;
-        this.shippedJars = shippedJars;
+        this.jars = jars;
         this.master = master;
         this.workers = workers;
     }
@@ -90,7 +92,7 @@ final class StandaloneCluster implements Closeable {
             for (ChildJvm worker : workerJvms) {
                 worker.awaitLine(l -> l.contains("Successfully registered with master"), READY);
             }
-            return new StandaloneCluster(scratch, masterUrl, jars.shipped(), master, workerJvms);
+            return new StandaloneCluster(scratch, sparkHome, masterUrl, jars, master, workerJvms);
         } catch (IOException e) {
             stopAll(started);
             throw new UncheckedIOException(e);
@@ -114,10 +116,37 @@ final class StandaloneCluster implements Closeable {
         conf.put("spark.executor.cores", "1");
         conf.put("spark.cores.max", Integer.toString(workers.size()));
         conf.put("spark.executor.memory", "512m");
-        conf.put("spark.jars", shippedJars.stream().map(Path::toString).collect(Collectors.joining(",")));
+        conf.put("spark.jars", jars.shipped().stream().map(Path::toString).collect(Collectors.joining(",")));
         conf.put("spark.executor.extraJavaOptions", "-XX:+UseSerialGC -Djava.io.tmpdir=" + tmp(scratch));
         conf.put("spark.local.dir", tmp(scratch).toString());
         return conf;
+    }
+
+    /**
+     * Starts a driver JVM the way {@code spark-submit --deploy-mode client} does: Spark's
+     * {@code SparkSubmit} from {@code SPARK_HOME/jars} alone, the bundle through {@code --jars},
+     * this module's jar as the application jar, {@code mainClass} in it as the driver.
+     *
+     * @param conf settings passed as {@code --conf}, on top of {@link #driverConf()}'s
+     */
+    ChildJvm submit(String name, Map<String, String> conf, String mainClass, String... args) {
+        Map<String, String> all = new LinkedHashMap<>(driverConf());
+        all.remove("spark.master");
+        all.remove("spark.jars");
+        all.putAll(conf);
+        List<String> submit = new ArrayList<>(List.of("--master", masterUrl, "--deploy-mode", "client", "--name", name));
+        all.forEach((key, value) -> submit.addAll(List.of("--conf", key + "=" + value)));
+        submit.addAll(List.of("--jars", jars.bundle().toString(), "--class", mainClass, jars.app().toString()));
+        submit.addAll(List.of(args));
+        return daemon(scratch, sparkHome, "submit-" + name, "127.0.0.1", "org.apache.spark.deploy.SparkSubmit")
+                .jvmOption("-Xmx512m")
+                .args(submit.toArray(String[]::new))
+                .start();
+    }
+
+    /** The {@code SPARK_HOME} of the Master, Workers and executors. */
+    Path sparkHome() {
+        return sparkHome;
     }
 
     /** The executor JVMs running now: the Workers' child processes. */
@@ -264,7 +293,13 @@ final class StandaloneCluster implements Closeable {
      * The jars the build hands this module: Spark's runtime class path (for {@code SPARK_HOME}) and
      * the jars a driver ships to executors (the bundle and the application jar).
      */
-    record BuildJars(List<Path> sparkRuntime, List<Path> shipped) {
+    record BuildJars(List<Path> sparkRuntime, Path bundle, Path app) {
+        /** What a driver ships to executors, in {@code spark.jars} order. */
+        List<Path> shipped() {
+            return List.of(bundle, app);
+        }
+
+
         static BuildJars fromSystemProperties() {
             Path classpathFile = existing("sparkcluster.sparkClasspath", "Spark's runtime class path file");
             List<Path> runtime;
@@ -274,9 +309,9 @@ final class StandaloneCluster implements Closeable {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            return new BuildJars(runtime, List.of(
+            return new BuildJars(runtime,
                     existing("sparkcluster.bundleJar", "the zktoolkit bundle jar (mvn -pl examples/bundle -am package)"),
-                    existing("sparkcluster.appJar", "this module's application jar (built at package)")));
+                    existing("sparkcluster.appJar", "this module's application jar (built at package)"));
         }
 
         private static Path existing(String property, String what) {
