@@ -8,11 +8,13 @@ import io.zktoolkit.locks.LockInspector;
 import io.zktoolkit.locks.spark.CommitMarker;
 import io.zktoolkit.locks.spark.PartitionCommits;
 import io.zktoolkit.locks.spark.PortableSettings;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -127,7 +129,7 @@ class ExecutorKilledHoldingPartitionLockIT {
             assertThat(Long.parseLong(r[1])).as("executor pid").isNotEqualTo(driverPid);
             assertThat(cluster.executor(Long.parseLong(r[1]))).isNotNull();
             // Only Spark's jars, from the Worker's SPARK_HOME (the launcher expands jars/* into each jar).
-            assertThat(r[2].split(java.io.File.pathSeparator)).as("executor class path")
+            assertThat(r[2].split(File.pathSeparator)).as("executor class path")
                     .allSatisfy(entry -> assertThat(Path.of(entry).toAbsolutePath().normalize()).startsWithRaw(cluster.sparkHome()));
             // Spark fetches spark.jars into the executor's work folder and loads them from there.
             assertThat(r[3]).as("where ToolkitClient was loaded from").contains(SCRATCH.toString())
@@ -255,7 +257,7 @@ class ExecutorKilledHoldingPartitionLockIT {
 
     /** The {@code key=value} words of a signal file. */
     private static Map<String, String> fields(String text) {
-        Map<String, String> fields = new java.util.LinkedHashMap<>();
+        Map<String, String> fields = new LinkedHashMap<>();
         for (String part : text.split(" ")) {
             int eq = part.indexOf('=');
             if (eq > 0) {

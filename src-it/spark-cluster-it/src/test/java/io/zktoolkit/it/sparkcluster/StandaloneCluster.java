@@ -3,10 +3,12 @@ package io.zktoolkit.it.sparkcluster;
 import io.zktoolkit.it.harness.ChildJvm;
 import io.zktoolkit.it.harness.FreePorts;
 import java.io.Closeable;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +17,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -192,7 +195,7 @@ final class StandaloneCluster implements Closeable {
             if (executor.isAlive()) {
                 LOG.warn("Executor {} outlived its Worker; killing it", executor.pid());
                 executor.destroyForcibly();
-                executor.onExit().orTimeout(STOP.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).join();
+                executor.onExit().orTimeout(STOP.toSeconds(), TimeUnit.SECONDS).join();
             }
         }
         if (Boolean.getBoolean("sparkcluster.keep")) {
@@ -242,7 +245,7 @@ final class StandaloneCluster implements Closeable {
         Path jars = Files.createDirectories(folder.resolve("jars"));
         for (Path jar : sparkRuntime) {
             Path link = jars.resolve(jar.getFileName());
-            if (Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
                 link = jars.resolve(jar.getParent().getFileName() + "-" + jar.getFileName());
             }
             Files.createSymbolicLink(link, jar);
@@ -278,7 +281,7 @@ final class StandaloneCluster implements Closeable {
     }
 
     static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (Stream<Path> files = Files.walk(dir)) {
@@ -304,7 +307,7 @@ final class StandaloneCluster implements Closeable {
             Path classpathFile = existing("sparkcluster.sparkClasspath", "Spark's runtime class path file");
             List<Path> runtime;
             try {
-                runtime = Arrays.stream(Files.readString(classpathFile).trim().split(java.io.File.pathSeparator))
+                runtime = Arrays.stream(Files.readString(classpathFile).trim().split(File.pathSeparator))
                         .filter(s -> !s.isBlank()).map(Path::of).toList();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
