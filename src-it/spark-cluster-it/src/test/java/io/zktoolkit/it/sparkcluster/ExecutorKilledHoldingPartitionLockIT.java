@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zktoolkit.config.ToolkitClient;
 import io.zktoolkit.it.harness.ProcessEnsemble;
+import io.zktoolkit.it.harness.SparkStandaloneCluster;
 import io.zktoolkit.locks.LockInspector;
 import io.zktoolkit.locks.spark.CommitMarker;
 import io.zktoolkit.locks.spark.PartitionCommits;
@@ -39,7 +40,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Partition locks on a real standalone cluster ({@link StandaloneCluster}: Master, two Workers and
+ * Partition locks on a real standalone cluster ({@link SparkStandaloneCluster}: Master, two Workers and
  * their executors as separate JVMs) against a 3-server ZooKeeper ensemble of server processes
  * ({@link ProcessEnsemble}). Executors get the toolkit only from the bundle jar in
  * {@code spark.jars}, and each executor JVM opens its own ZooKeeper session.
@@ -68,7 +69,8 @@ class ExecutorKilledHoldingPartitionLockIT {
     private static final String SESSION_TIMEOUT = "6s";
 
     private static ProcessEnsemble ensemble;
-    private static StandaloneCluster cluster;
+    private static final ClusterJars JARS = ClusterJars.fromBuild();
+    private static SparkStandaloneCluster cluster;
     private static SparkSession spark;
     private static PortableSettings zkSettings;
     private static ToolkitClient zk;
@@ -80,9 +82,9 @@ class ExecutorKilledHoldingPartitionLockIT {
         zkSettings = PortableSettings.of(Map.of("zk.connect", ensemble.connectString(),
                 "zk.session.timeout", SESSION_TIMEOUT, "zk.namespace", "cluster-it"));
         zk = ToolkitClient.open(zkSettings.toSettings());
-        cluster = StandaloneCluster.start(SCRATCH.resolve("cluster"), 2);
+        cluster = JARS.startCluster(SCRATCH.resolve("cluster"), 2);
         SparkConf conf = new SparkConf(false).setAppName("executor-killed-holding-a-partition-lock");
-        cluster.driverConf().forEach(conf::set);
+        JARS.driverConf(cluster).forEach(conf::set);
         spark = SparkSession.builder().config(conf).getOrCreate();
         SparkContext sc = spark.sparkContext();
         // One core per executor: a job started before both registered could run every task on one.
@@ -109,7 +111,7 @@ class ExecutorKilledHoldingPartitionLockIT {
                 if (ensemble != null) {
                     ensemble.close();
                 }
-                StandaloneCluster.deleteRecursively(SCRATCH);
+                SparkStandaloneCluster.deleteRecursively(SCRATCH);
             }
         }
     }

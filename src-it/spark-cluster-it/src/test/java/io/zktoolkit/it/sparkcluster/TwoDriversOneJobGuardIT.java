@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zktoolkit.it.harness.ChildJvm;
 import io.zktoolkit.it.harness.ProcessEnsemble;
+import io.zktoolkit.it.harness.SparkStandaloneCluster;
 import io.zktoolkit.locks.spark.SparkJobGuard;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,12 +32,13 @@ class TwoDriversOneJobGuardIT {
     private static final Duration STARTUP = Duration.ofSeconds(90);
 
     private static ProcessEnsemble ensemble;
-    private static StandaloneCluster cluster;
+    private static final ClusterJars JARS = ClusterJars.fromBuild();
+    private static SparkStandaloneCluster cluster;
 
     @BeforeAll
     static void startEnsembleAndCluster() {
         ensemble = ProcessEnsemble.start(3);
-        cluster = StandaloneCluster.start(SCRATCH.resolve("cluster"), 2);
+        cluster = JARS.startCluster(SCRATCH.resolve("cluster"), 2);
     }
 
     @AfterAll
@@ -49,7 +51,7 @@ class TwoDriversOneJobGuardIT {
             if (ensemble != null) {
                 ensemble.close();
             }
-            StandaloneCluster.deleteRecursively(SCRATCH);
+            SparkStandaloneCluster.deleteRecursively(SCRATCH);
         }
     }
 
@@ -63,8 +65,8 @@ class TwoDriversOneJobGuardIT {
                 SparkJobGuard.ON_BUSY_KEY, "exit",
                 // One core each, so that both applications get an executor.
                 "spark.cores.max", "1");
-        try (ChildJvm first = cluster.submit("driver-a", conf, GuardedJobMain.class.getName(), release.toString());
-             ChildJvm second = cluster.submit("driver-b", conf, GuardedJobMain.class.getName(), release.toString())) {
+        try (ChildJvm first = cluster.submit("driver-a", conf, List.of(JARS.bundle()), JARS.app(), GuardedJobMain.class.getName(), release.toString());
+             ChildJvm second = cluster.submit("driver-b", conf, List.of(JARS.bundle()), JARS.app(), GuardedJobMain.class.getName(), release.toString())) {
             List<ChildJvm> drivers = List.of(first, second);
             ExecutorKilledHoldingPartitionLockIT.await(STARTUP, "one driver running the job and the other gone",
                     () -> first.recentOutput() + "\n" + second.recentOutput(),

@@ -1,12 +1,9 @@
-package io.zktoolkit.it.sparkcluster;
+package io.zktoolkit.it.harness;
 
-import io.zktoolkit.it.harness.ChildJvm;
-import io.zktoolkit.it.harness.FreePorts;
 import java.io.Closeable;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -26,53 +23,51 @@ import org.slf4j.LoggerFactory;
 /**
  * A real Spark standalone cluster whose executors see only what a user's cluster would give them:
  * Spark's own jars from {@code SPARK_HOME/jars}, and the application's jars shipped by the driver
- * through {@code spark.jars} (what {@code spark-submit --jars} sets). Here those are the relocated
- * toolkit bundle and this module's application jar; no test class path reaches an executor.
+ * through {@code spark.jars} (what {@code spark-submit --jars} sets), typically the relocated
+ * toolkit bundle and the application's jar. No test class path reaches an executor.
  *
  * <p>A Master and {@code n} Workers run as separate JVMs on loopback, each Worker with one core on
  * its own address (127.0.0.2, 127.0.0.3, ...: Spark names an executor's host after its Worker,
  * and never places a speculative copy on a host that already runs an attempt). The test JVM is
- * the driver. {@code SPARK_HOME} is a folder under the scratch folder whose {@code jars/} holds
- * symbolic links to Spark's runtime class path as Maven resolved it.
+ * the driver (in process, or a {@code SparkSubmit} JVM from {@link #submit}). {@code SPARK_HOME} is a
+ * folder under the scratch folder whose {@code jars/} holds symbolic links to Spark's runtime class
+ * path as Maven resolved it: Spark's jars only, never the toolkit's.
  *
  * <p>{@link #close()} stops the Workers with SIGTERM (their shutdown hooks stop their executors),
  * kills with SIGKILL any executor still alive, stops the Master and deletes the scratch folder
  * (kept when {@code -Dsparkcluster.keep=true}, for a look at the executors' logs).
  */
-final class StandaloneCluster implements Closeable {
-    private static final Logger LOG = LoggerFactory.getLogger(StandaloneCluster.class);
+public final class SparkStandaloneCluster implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(SparkStandaloneCluster.class);
     private static final Duration READY = Duration.ofSeconds(60);
     private static final Duration STOP = Duration.ofSeconds(20);
 
     private final Path scratch;
     private final Path sparkHome;
     private final String masterUrl;
-    private final BuildJars jars;
     private final ChildJvm master;
     private final List<ChildJvm> workers;
 
-    private StandaloneCluster(Path scratch, Path sparkHome, String masterUrl, BuildJars jars, ChildJvm master,
-            List<ChildJvm> workers) {
+    private SparkStandaloneCluster(Path scratch, Path sparkHome, String masterUrl, ChildJvm master, List<ChildJvm> workers) {
         this.scratch = scratch;
         this.sparkHome = sparkHome;
         this.masterUrl = masterUrl;
-        this.jars = jars;
         this.master = master;
         this.workers = workers;
     }
 
     /**
-     * Starts a Master and {@code workers} Workers from the build's jars (see {@link BuildJars}),
-     * returning once every Worker has registered with the Master.
+     * Starts a Master and {@code workers} Workers, returning once every Worker has registered with
+     * the Master.
      *
      * @param scratch a folder for this cluster alone, deleted on close (emptied first if it exists)
+     * @param sparkRuntime Spark's runtime jars (see {@link #readClasspath}); they become {@code SPARK_HOME/jars}
      */
-    static StandaloneCluster start(Path scratch, int workers) {
-        BuildJars jars = BuildJars.fromSystemProperties();
+    public static SparkStandaloneCluster start(Path scratch, int workers, List<Path> sparkRuntime) {
         List<ChildJvm> started = new ArrayList<>();
         try {
             deleteRecursively(scratch);
-            Path sparkHome = sparkHome(scratch.resolve("spark-home"), jars.sparkRuntime());
+            Path sparkHome = sparkHome(scratch.resolve("spark-home"), sparkRuntime);
             int port = FreePorts.next();
             String masterUrl = "spark://127.0.0.1:" + port;
             ChildJvm master = daemon(scratch, sparkHome, "master", "127.0.0.1", "org.apache.spark.deploy.master.Master")
@@ -95,7 +90,7 @@ final class StandaloneCluster implements Closeable {
             for (ChildJvm worker : workerJvms) {
                 worker.awaitLine(l -> l.contains("Successfully registered with master"), READY);
             }
-            return new StandaloneCluster(scratch, sparkHome, masterUrl, jars, master, workerJvms);
+            return new SparkStandaloneCluster(scratch, sparkHome, masterUrl, master, workerJvms);
         } catch (IOException e) {
             stopAll(started);
             throw new UncheckedIOException(e);
@@ -105,12 +100,17 @@ final class StandaloneCluster implements Closeable {
         }
     }
 
+    /** The Master's URL, {@code spark://127.0.0.1:<port>}. */
+    public String masterUrl() {
+        return masterUrl;
+    }
+
     /**
      * The driver settings of an application on this cluster: one executor of one core per Worker,
-     * the bundle and the application jar in {@code spark.jars}, scratch space under this cluster's
-     * folder. Nothing puts a class path on the executors but {@code spark.jars}.
+     * {@code shipped} in {@code spark.jars}, scratch space under this cluster's folder. Nothing
+     * puts a class path on the executors but {@code spark.jars}.
      */
-    Map<String, String> driverConf() {
+    public Map<String, String> driverConf(List<Path> shipped) {
         Map<String, String> conf = new LinkedHashMap<>();
         conf.put("spark.master", masterUrl);
         conf.put("spark.driver.host", "127.0.0.1");
@@ -119,7 +119,7 @@ final class StandaloneCluster implements Closeable {
         conf.put("spark.executor.cores", "1");
         conf.put("spark.cores.max", Integer.toString(workers.size()));
         conf.put("spark.executor.memory", "512m");
-        conf.put("spark.jars", jars.shipped().stream().map(Path::toString).collect(Collectors.joining(",")));
+        conf.put("spark.jars", shipped.stream().map(Path::toString).collect(Collectors.joining(",")));
         conf.put("spark.executor.extraJavaOptions", "-XX:+UseSerialGC -Djava.io.tmpdir=" + tmp(scratch));
         conf.put("spark.local.dir", tmp(scratch).toString());
         return conf;
@@ -127,19 +127,21 @@ final class StandaloneCluster implements Closeable {
 
     /**
      * Starts a driver JVM the way {@code spark-submit --deploy-mode client} does: Spark's
-     * {@code SparkSubmit} from {@code SPARK_HOME/jars} alone, the bundle through {@code --jars},
-     * this module's jar as the application jar, {@code mainClass} in it as the driver.
+     * {@code SparkSubmit} from {@code SPARK_HOME/jars} alone, {@code jars} through {@code --jars},
+     * {@code mainClass} in {@code appJar} as the driver.
      *
-     * @param conf settings passed as {@code --conf}, on top of {@link #driverConf()}'s
+     * @param conf settings passed as {@code --conf}, on top of {@link #driverConf}'s
      */
-    ChildJvm submit(String name, Map<String, String> conf, String mainClass, String... args) {
-        Map<String, String> all = new LinkedHashMap<>(driverConf());
+    public ChildJvm submit(String name, Map<String, String> conf, List<Path> jars, Path appJar, String mainClass,
+            String... args) {
+        Map<String, String> all = new LinkedHashMap<>(driverConf(List.of()));
         all.remove("spark.master");
         all.remove("spark.jars");
         all.putAll(conf);
         List<String> submit = new ArrayList<>(List.of("--master", masterUrl, "--deploy-mode", "client", "--name", name));
         all.forEach((key, value) -> submit.addAll(List.of("--conf", key + "=" + value)));
-        submit.addAll(List.of("--jars", jars.bundle().toString(), "--class", mainClass, jars.app().toString()));
+        submit.addAll(List.of("--jars", jars.stream().map(Path::toString).collect(Collectors.joining(",")),
+                "--class", mainClass, appJar.toString()));
         submit.addAll(List.of(args));
         return daemon(scratch, sparkHome, "submit-" + name, "127.0.0.1", "org.apache.spark.deploy.SparkSubmit")
                 .jvmOption("-Xmx512m")
@@ -148,12 +150,12 @@ final class StandaloneCluster implements Closeable {
     }
 
     /** The {@code SPARK_HOME} of the Master, Workers and executors. */
-    Path sparkHome() {
+    public Path sparkHome() {
         return sparkHome;
     }
 
     /** The executor JVMs running now: the Workers' child processes. */
-    List<ProcessHandle> executors() {
+    public List<ProcessHandle> executors() {
         return workers.stream()
                 .flatMap(w -> ProcessHandle.of(w.pid()).stream())
                 .flatMap(ProcessHandle::children)
@@ -167,17 +169,17 @@ final class StandaloneCluster implements Closeable {
      * @throws AssertionError when no Worker of this cluster runs a process with that id, so that a
      *         test never signals a process it did not start
      */
-    ProcessHandle executor(long pid) {
+    public ProcessHandle executor(long pid) {
         return executors().stream().filter(p -> p.pid() == pid).findFirst().orElseThrow(() -> new AssertionError(
                 "pid " + pid + " is not an executor of this cluster; executors: "
                         + executors().stream().map(p -> Long.toString(p.pid())).toList()));
     }
 
     /** The executors' log lines (their {@code stderr} files under the Workers' work folders) containing {@code text}. */
-    List<String> executorLogLines(String text) {
+    public List<String> executorLogLines(String text) {
         try (Stream<Path> files = Files.walk(scratch)) {
             return files.filter(f -> f.getFileName().toString().equals("stderr"))
-                    .flatMap(StandaloneCluster::lines)
+                    .flatMap(SparkStandaloneCluster::lines)
                     .filter(l -> l.contains(text))
                     .toList();
         } catch (IOException e) {
@@ -236,7 +238,7 @@ final class StandaloneCluster implements Closeable {
                 .env("SPARK_LOCAL_IP", address)
                 .env("SPARK_LOCAL_DIRS", tmp(scratch).toString())
                 .logFile(scratch.resolve(name + ".log"));
-        javaModuleOptions().forEach(builder::jvmOption);
+        SparkModuleOptions.ALL.forEach(builder::jvmOption);
         return builder;
     }
 
@@ -251,17 +253,6 @@ final class StandaloneCluster implements Closeable {
             Files.createSymbolicLink(link, jar);
         }
         return folder;
-    }
-
-    /**
-     * Spark's Java 17 options, from this JVM's own arguments (Failsafe's argLine): the pom holds
-     * the list once, and the driver passes the same options on to its executors.
-     */
-    private static List<String> javaModuleOptions() {
-        return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(o -> o.startsWith("--add-") || o.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
-                        || o.startsWith("-Djdk.reflect.") || o.startsWith("-Dio.netty."))
-                .toList();
     }
 
     private static Path tmp(Path scratch) {
@@ -280,7 +271,7 @@ final class StandaloneCluster implements Closeable {
         }
     }
 
-    static void deleteRecursively(Path dir) throws IOException {
+    public static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
@@ -293,37 +284,21 @@ final class StandaloneCluster implements Closeable {
     }
 
     /**
-     * The jars the build hands this module: Spark's runtime class path (for {@code SPARK_HOME}) and
-     * the jars a driver ships to executors (the bundle and the application jar).
+     * The jars named in a class path file, as {@code maven-dependency-plugin:build-classpath}
+     * writes it.
+     *
+     * @throws IllegalStateException naming the file when it does not exist
      */
-    record BuildJars(List<Path> sparkRuntime, Path bundle, Path app) {
-        /** What a driver ships to executors, in {@code spark.jars} order. */
-        List<Path> shipped() {
-            return List.of(bundle, app);
+    public static List<Path> readClasspath(Path classpathFile) {
+        if (!Files.isRegularFile(classpathFile)) {
+            throw new IllegalStateException("Spark's runtime class path file " + classpathFile
+                    + " does not exist; the module that lists Spark's jars writes it at generate-test-resources");
         }
-
-
-        static BuildJars fromSystemProperties() {
-            Path classpathFile = existing("sparkcluster.sparkClasspath", "Spark's runtime class path file");
-            List<Path> runtime;
-            try {
-                runtime = Arrays.stream(Files.readString(classpathFile).trim().split(File.pathSeparator))
-                        .filter(s -> !s.isBlank()).map(Path::of).toList();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return new BuildJars(runtime,
-                    existing("sparkcluster.bundleJar", "the zktoolkit bundle jar (mvn -pl examples/bundle -am package)"),
-                    existing("sparkcluster.appJar", "this module's application jar (built at package)"));
-        }
-
-        private static Path existing(String property, String what) {
-            String value = System.getProperty(property);
-            if (value == null || !Files.isRegularFile(Path.of(value))) {
-                throw new IllegalStateException("System property " + property + " must name " + what + ", was "
-                        + value + "; run through Maven: mvn -B -pl src-it/spark-cluster-it -am verify");
-            }
-            return Path.of(value).toAbsolutePath();
+        try {
+            return Arrays.stream(Files.readString(classpathFile).trim().split(File.pathSeparator))
+                    .filter(s -> !s.isBlank()).map(Path::of).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read " + classpathFile, e);
         }
     }
 }
