@@ -38,6 +38,7 @@ public final class BenchmarkCatalog {
                 HiveConnectCase.oneServer(),
                 HiveConnectCase.oneOfTwoDead(),
                 RemoteSideCase.sqoopIncrementalImport(),
-                RemoteSideCase.sparkJobProgressListener());
+                RemoteSideCase.sparkJobProgressListener(),
+                RemoteSideCase.sparkClusterPartitionLocks());
     }
 }

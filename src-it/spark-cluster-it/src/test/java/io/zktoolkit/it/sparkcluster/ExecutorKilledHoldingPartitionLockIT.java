@@ -141,39 +141,8 @@ class ExecutorKilledHoldingPartitionLockIT {
         assertThat(zk.curator().getChildren().forPath("/where")).hasSize(2);
     }
 
-    /**
-     * What a partition lock costs a task on this cluster: 200 one-partition tasks with and without
-     * taking, committing and releasing their lock, each case run twice after a warm-up, in
-     * turns. Only logged (the machine is shared); the test checks that every task committed once.
-     */
     @Test
     @Order(2)
-    void twoHundredTasksWithAndWithoutAPartitionLock() {
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        JavaRDD<Integer> tasks = jsc.parallelize(IntStream.range(0, 200).boxed().toList(), 200);
-        List<Long> without = new ArrayList<>();
-        List<Long> with = new ArrayList<>();
-        for (int round = 0; round <= 2; round++) {
-            long started = System.nanoTime();
-            tasks.foreachPartition(new LockedCommitTask(null));
-            long plain = System.nanoTime() - started;
-            PartitionCommits commits = PartitionCommits.forRun(zkSettings, "bench", "round-" + round);
-            started = System.nanoTime();
-            tasks.foreachPartition(new LockedCommitTask(commits));
-            long locked = System.nanoTime() - started;
-            assertThat(commits.markers()).hasSize(200);
-            commits.clear();
-            if (round > 0) {
-                without.add(TimeUnit.NANOSECONDS.toMillis(plain));
-                with.add(TimeUnit.NANOSECONDS.toMillis(locked));
-            }
-        }
-        LOG.info("200 tasks on 2 executors, ms per job: without locks {}, with a partition lock and commit each {}",
-                without, with);
-    }
-
-    @Test
-    @Order(3)
     void anExecutorKilledWhileHoldingAPartitionLockIsOutwaitedAndEveryRecordLandsOnce() throws Exception {
         Path folder = Files.createDirectories(SCRATCH.resolve("kill9"));
         SparkContext sc = spark.sparkContext();
