@@ -129,6 +129,9 @@ class ServiceRegistryTest {
         ServiceView view = registry(zk.open()).view(SERVICE, SelectionStrategy.RANDOM);
         closeables.add(view);
         view.start();
+        // The view's session may sit on a follower that has not applied the registration yet
+        // (ZooKeeper orders reads per session, not across sessions): its arrival is a real change.
+        await(() -> view.instances().size() == 1);
         List<String> events = new CopyOnWriteArrayList<>();
         view.addListener((added, removed, current) -> events.add("change"));
         me.update(Map.of("version", "1.4", "load", "0.9"), 2);
