@@ -35,8 +35,10 @@ class SparkJobOnClusterTest {
     @BeforeAll
     static void start() {
         zk = new QuorumClients();
+        long start = System.nanoTime();
         cluster = SparkStandaloneCluster.start(Path.of(property("zktoolkit.test.clusterScratch")), 2,
                 SparkStandaloneCluster.readClasspath(Path.of(property("zktoolkit.test.sparkRuntimeClasspath"))));
+        System.out.printf("cluster of 2 Workers up in %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     }
 
     @AfterAll
@@ -56,8 +58,11 @@ class SparkJobOnClusterTest {
         Files.writeString(conf, "zk.connect=" + zk.connectString() + "\njob.name=cluster-totals\njob.input=" + input
                 + "\njob.output=out\n" + clusterSettings());
 
+        long start = System.nanoTime();
         LauncherRun run = LauncherRun.of("spark-job", "--config", conf.toString(), "--spark-master", cluster.masterUrl(),
                 "--log", dir.resolve("cluster-job.log").toString());
+        System.out.printf("spark-job on the cluster: exit %d in %d ms%n%s", run.code(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), run.out());
 
         assertThat(run.code()).as(run.out() + run.err()).isZero();
         // The local run's totals (SparkJobCommandTest), computed by the cluster's executors.
@@ -86,15 +91,12 @@ class SparkJobOnClusterTest {
 
     /**
      * This cluster's driver settings as any user puts them in the job's file ({@code spark.*} keys),
-     * less what the launcher decides: master, driver address and {@code spark.jars}. Both executors
-     * must have registered before tasks are placed (one core each).
+     * less what the launcher decides: master, driver address and {@code spark.jars}.
      */
     private static String clusterSettings() {
         Map<String, String> conf = cluster.driverConf(List.of());
         List.of(SparkDeployment.MASTER, SparkDeployment.JARS, SparkDeployment.DRIVER_HOST, SparkDeployment.BIND_ADDRESS)
                 .forEach(conf::remove);
-        conf.put("spark.scheduler.minRegisteredResourcesRatio", "1.0");
-        conf.put("spark.scheduler.maxRegisteredResourcesWaitingTime", "60s");
         return conf.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n", "", "\n"));
     }
 
