@@ -7,6 +7,7 @@ import io.zktoolkit.config.settings.SettingsException;
 import io.zktoolkit.examples.pipeline.PipelineDemo;
 import io.zktoolkit.examples.pipeline.PipelineOptions;
 import io.zktoolkit.examples.pipeline.PipelineReport;
+import io.zktoolkit.examples.pipeline.SparkDeployment;
 import io.zktoolkit.examples.pipeline.Timeline;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -32,6 +33,8 @@ import picocli.CommandLine.Spec;
 final class DemoCommand implements Callable<Integer> {
     @Mixin
     private SettingsOption settingsOption;
+    @Mixin
+    private SparkOptions sparkOptions;
     @Spec
     private CommandSpec spec;
 
@@ -65,14 +68,17 @@ final class DemoCommand implements Callable<Integer> {
             throw new SettingsException(pipeline.toString(), List.of(new SettingsException.Problem("--pipeline",
                     "no such file; give a properties file of import.mappers, import.fetch-size and source.max-mappers")));
         }
+        SettingsOption.SettingsFile file = settingsOption.read("demo.properties");
+        ToolkitSettings settings = file.settings();
+        // Before anything starts: a bad spark.master or an unbuilt jar is reported at once.
+        SparkDeployment deployment = noSpark ? SparkDeployment.embedded() : sparkOptions.resolve(file.keys(), file.source());
         PipelineOptions options;
         try {
             options = new PipelineOptions(tables, rows, newRows, workers, !noFaults, !noSpark,
-                    !noSpark && !noHive, pipeline, workDir != null ? workDir : newWorkDir());
+                    !noSpark && !noHive, pipeline, workDir != null ? workDir : newWorkDir(), deployment);
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        ToolkitSettings settings = settingsOption.load("demo.properties");
         if (!settings.isEmbedded() || settings.get(ToolkitKeys.EMBEDDED_SERVERS) < 3) {
             throw new SettingsException(settings.source(), List.of(new SettingsException.Problem(
                     ToolkitKeys.EMBEDDED_SERVERS.name(), "the demo stops a server of an embedded quorum, so it needs "
@@ -80,6 +86,10 @@ final class DemoCommand implements Callable<Integer> {
         }
         Timeline timeline = new Timeline(out);
         out.println("Work folder: " + options.workDir().toAbsolutePath());
+        if (options.spark()) {
+            out.println(deployment.describe());
+            deployment.unreachableDriverWarning().ifPresent(out::println);
+        }
         try (ToolkitClient zk = ToolkitClient.open(settings); PipelineDemo demo = new PipelineDemo(zk, options, timeline)) {
             PipelineReport report = demo.run();
             timeline.stage("Report");

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
@@ -24,14 +25,29 @@ public final class SettingsOption {
             description = "Settings file (default: ./" + DEFAULT_FILE + " if present, else the bundled example for the command).")
     private Path file;
 
+    /**
+     * The file's settings with every one of its keys (the {@code spark.*} ones too, which
+     * {@link ToolkitSettings} leaves aside), and its name for error messages.
+     *
+     * @param source the file's path, or {@code bundled <name>}
+     * @param keys   every key as written
+     */
+    public record SettingsFile(String source, Map<String, String> keys, ToolkitSettings settings) {
+    }
+
     /** Loads the settings, falling back to the bundled resource {@code conf/<bundled>}. */
     public ToolkitSettings load(String bundled) {
-        if (file != null) {
-            return ToolkitSettings.load(file);
-        }
-        Path local = Path.of(DEFAULT_FILE);
-        if (Files.isRegularFile(local)) {
-            return ToolkitSettings.load(local);
+        return read(bundled).settings();
+    }
+
+    /** As {@link #load}, keeping the file's other keys. */
+    public SettingsFile read(String bundled) {
+        Path chosen = file != null ? file : Files.isRegularFile(Path.of(DEFAULT_FILE)) ? Path.of(DEFAULT_FILE) : null;
+        if (chosen != null) {
+            Path absolute = chosen.toAbsolutePath();
+            Map<String, String> keys = PropertiesFile.read(absolute);
+            return new SettingsFile(absolute.toString(), keys,
+                    ToolkitSettings.fromMap(keys, absolute.toString(), Interpolator.ofProcess(absolute.getParent())));
         }
         String resource = "/conf/" + bundled;
         try (InputStream in = SettingsOption.class.getResourceAsStream(resource)) {
@@ -40,7 +56,8 @@ public final class SettingsOption {
             }
             String source = "bundled " + bundled;
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return ToolkitSettings.fromMap(PropertiesFile.parse(text, source), source, Interpolator.ofProcess(null));
+            Map<String, String> keys = PropertiesFile.parse(text, source);
+            return new SettingsFile(source, keys, ToolkitSettings.fromMap(keys, source, Interpolator.ofProcess(null)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

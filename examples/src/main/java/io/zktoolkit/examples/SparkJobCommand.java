@@ -2,21 +2,22 @@ package io.zktoolkit.examples;
 
 import io.zktoolkit.config.ToolkitClient;
 import io.zktoolkit.config.ToolkitSettings;
+import io.zktoolkit.config.settings.Interpolator;
+import io.zktoolkit.config.settings.PropertiesFile;
 import io.zktoolkit.config.settings.SettingsException;
+import io.zktoolkit.examples.pipeline.SparkDeployment;
 import io.zktoolkit.examples.pipeline.StageProgressPrinter;
 import io.zktoolkit.examples.pipeline.TransformJobProcess;
 import io.zktoolkit.sync.state.JobBoard;
 import io.zktoolkit.sync.state.JobStateException;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,7 +35,8 @@ import picocli.CommandLine.Spec;
                 + " spark.zktoolkit.job.guard.onBusy=wait)."})
 final class SparkJobCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE",
-            description = "The job's properties: zk.*, job.name, job.input, job.output, spark.* (see conf/spark-job.properties).")
+            description = "The job's properties: zk.*, job.name, job.input, job.output, spark.* such as spark.master"
+                    + " (see conf/spark-job.properties).")
     Path config;
 
     @Option(names = "--timeout", paramLabel = "TIME", defaultValue = "30m", converter = DurationConverter.class,
@@ -44,6 +46,9 @@ final class SparkJobCommand implements Callable<Integer> {
     @Option(names = "--log", paramLabel = "FILE",
             description = "Where the job's own output goes (default: a new file in the temporary folder).")
     Path log;
+
+    @Mixin
+    private SparkOptions sparkOptions;
 
     @Spec
     private CommandSpec spec;
@@ -55,22 +60,29 @@ final class SparkJobCommand implements Callable<Integer> {
             throw new SettingsException(config.toString(), "no such file; pass the job's properties file"
                     + " (an example: conf/spark-job.properties)", null);
         }
-        ToolkitSettings settings = ToolkitSettings.load(config);
+        String source = config.toAbsolutePath().toString();
+        Map<String, String> keys = PropertiesFile.read(config.toAbsolutePath());
+        ToolkitSettings settings = ToolkitSettings.fromMap(keys, source, Interpolator.ofProcess(config.toAbsolutePath().getParent()));
+        // Before anything starts: a bad spark.master or an unbuilt jar is reported at once.
+        SparkDeployment deployment = sparkOptions.resolve(keys, source);
         Path logFile = log != null ? log : Files.createTempFile("zktoolkit-spark-job-", ".log");
         long start = System.nanoTime();
         try (ToolkitClient zk = ToolkitClient.open(settings);
                 JobBoard board = JobBoard.builder(zk).cleanupEvery(Duration.ofDays(365)).build()) {
             board.start();
-            String boardJob = JobBoard.toId(jobName() + "-" + System.currentTimeMillis());
+            String boardJob = JobBoard.toId(jobName(keys) + "-" + System.currentTimeMillis());
             StageProgressPrinter progress = new StageProgressPrinter(boardJob, line -> {
                 out.println(line);
                 out.flush();
             });
             board.addListener(progress);
             out.println("Spark job " + config + " (board job " + boardJob + ", log " + logFile + ")");
+            out.println(deployment.describe());
+            deployment.unreachableDriverWarning().ifPresent(out::println);
             out.flush();
             TransformJobProcess.Result result;
             try (TransformJobProcess job = TransformJobProcess.builder(config).logFile(logFile).boardJobId(boardJob)
+                    .deployment(deployment)
                     // An embedded server lives in this JVM: the job connects to it instead of starting its own.
                     .zkConnect(settings.isEmbedded() ? zk.connectString() : null)
                     .start()) {
@@ -112,12 +124,8 @@ final class SparkJobCommand implements Callable<Integer> {
     }
 
     /** The job's name for the board id; the job itself checks it (and reports a missing one, naming the file). */
-    private String jobName() throws IOException {
-        Properties properties = new Properties();
-        try (Reader in = Files.newBufferedReader(config, StandardCharsets.UTF_8)) {
-            properties.load(in);
-        }
-        String name = properties.getProperty("job.name", "").strip();
+    private static String jobName(Map<String, String> keys) {
+        String name = keys.getOrDefault("job.name", "").strip();
         return name.isEmpty() ? "spark-job" : name;
     }
 }

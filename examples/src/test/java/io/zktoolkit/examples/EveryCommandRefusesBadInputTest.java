@@ -2,6 +2,7 @@ package io.zktoolkit.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zktoolkit.examples.pipeline.SparkDeployment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,6 +61,41 @@ class EveryCommandRefusesBadInputTest {
         LauncherRun r = run(command, "--config", far.toString());
         assertThat(r.code()).isEqualTo(ExitCodes.ZOOKEEPER_UNAVAILABLE);
         assertThat(r.err()).contains("127.0.0.1:1").doesNotContain("\tat ");
+    }
+
+    /** Each command that runs Spark, with a settings file it would accept. */
+    static Stream<String> sparkCommands() {
+        return Stream.of("spark-job", "demo");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sparkCommands")
+    void aMalformedSparkMasterOptionIsAUsageErrorSayingWhatIsValid(String command) throws Exception {
+        Path file = sparkSettings(command, "");
+        for (String bad : List.of("spark://master", "sprak://m:7077", "local[0]", "mesos://m:5050")) {
+            LauncherRun r = run(List.of(command), "--config", file.toString(), "--spark-master", bad);
+            assertThat(r.code()).as(bad + ": " + r.err()).isEqualTo(ExitCodes.USAGE);
+            assertThat(r.err()).contains("--spark-master", "'" + bad + "'", SparkDeployment.VALID_MASTERS)
+                    .doesNotContain("\tat ");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sparkCommands")
+    void aMalformedSparkMasterKeyNamesTheFileAndKey(String command) throws Exception {
+        Path file = sparkSettings(command, "spark.master=spark://master:77777\n");
+        LauncherRun r = run(List.of(command), "--config", file.toString());
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.BAD_SETTINGS);
+        assertThat(r.err()).contains(file.toString(), "spark.master", "'spark://master:77777'", "port 1-65535",
+                SparkDeployment.VALID_MASTERS).doesNotContain("\tat ");
+        assertThat(r.out()).as("nothing started").doesNotContain("Work folder", "board job");
+    }
+
+    /** A file {@code command} accepts but for {@code extra}: nothing needs to listen on its zk.connect. */
+    private Path sparkSettings(String command, String extra) throws Exception {
+        String base = command.equals("demo") ? "zk.connect=embedded\nzk.embedded.servers=3\n"
+                : "zk.connect=127.0.0.1:1\njob.name=totals\njob.input=in\njob.output=out\n";
+        return Files.writeString(dir.resolve(command + "-" + System.nanoTime() + ".properties"), base + extra);
     }
 
     private static LauncherRun run(List<String> command, String... more) {

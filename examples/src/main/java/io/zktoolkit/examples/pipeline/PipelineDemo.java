@@ -147,7 +147,7 @@ public final class PipelineDemo implements AutoCloseable {
             if (options.spark()) {
                 stageStart = System.nanoTime();
                 timeline.stage("Spark: totals of the imported tables, under a job guard");
-                sparkResults.addAll(new SparkStage(zk, timeline, workerProperties).run(targetRoot, work.resolve("warehouse"),
+                sparkResults.addAll(new SparkStage(zk, timeline, workerProperties, options.sparkDeployment()).run(targetRoot, work.resolve("warehouse"),
                         tables, problems));
                 stages.put("spark transform", since(stageStart));
             }

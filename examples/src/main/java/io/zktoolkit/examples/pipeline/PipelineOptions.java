@@ -15,11 +15,13 @@ import java.util.List;
  * @param hive whether to start the Thrift Server and query it through the stock driver (needs {@code spark})
  * @param pipelineConfig the properties file published as the live configuration set, or null for the bundled example
  * @param workDir where every file of the run goes (source database, imports, warehouse, logs)
+ * @param sparkDeployment where the Spark transform runs ({@link SparkDeployment#embedded()}: local[2])
  */
 public record PipelineOptions(List<String> tables, int rows, int newRows, int workers, boolean faults, boolean spark,
-        boolean hive, Path pipelineConfig, Path workDir) {
+        boolean hive, Path pipelineConfig, Path workDir, SparkDeployment sparkDeployment) {
     public PipelineOptions {
         tables = List.copyOf(tables);
+        java.util.Objects.requireNonNull(sparkDeployment, "sparkDeployment");
         if (tables.isEmpty()) {
             throw new IllegalArgumentException("at least one table is needed");
         }

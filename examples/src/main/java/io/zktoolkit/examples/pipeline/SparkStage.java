@@ -22,11 +22,13 @@ final class SparkStage {
     private final ToolkitClient zk;
     private final Timeline timeline;
     private final Path workerProperties;
+    private final SparkDeployment deployment;
 
-    SparkStage(ToolkitClient zk, Timeline timeline, Path workerProperties) {
+    SparkStage(ToolkitClient zk, Timeline timeline, Path workerProperties, SparkDeployment deployment) {
         this.zk = zk;
         this.timeline = timeline;
         this.workerProperties = workerProperties;
+        this.deployment = deployment;
     }
 
     /** Runs the job over {@code input}, writing {@code output}; returns the report's lines and adds any broken promise to {@code problems}. */
@@ -38,9 +40,9 @@ final class SparkStage {
             board.start();
             StageProgressPrinter progress = new StageProgressPrinter(boardJob, timeline::progress);
             board.addListener(progress);
-            try (TransformJobProcess job = TransformJobProcess.builder(jobProperties).boardJobId(boardJob)
+            try (TransformJobProcess job = TransformJobProcess.builder(jobProperties).boardJobId(boardJob).deployment(deployment)
                     .logFile(output.resolveSibling("logs").resolve("transform-job.log")).start()) {
-                timeline.event("spark", "transform job started (board job " + boardJob + ")");
+                timeline.event("spark", "transform job started (board job " + boardJob + "); " + deployment.describe());
                 result = job.awaitResult(TIMEOUT);
             } finally {
                 board.removeListener(progress);

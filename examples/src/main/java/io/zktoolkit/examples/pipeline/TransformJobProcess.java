@@ -28,6 +28,8 @@ public final class TransformJobProcess implements Closeable {
     private static final String MAIN = "io.zktoolkit.examples.world.spark.TransformJobMain";
     /** The child's system property replacing the file's {@code zk.connect} (TransformJobMain.CONNECT_OVERRIDE). */
     static final String CONNECT_OVERRIDE = "zktoolkit.transform.zk.connect";
+    /** Prefix of the child's system properties replacing the file's spark.* keys (TransformJobMain.SPARK_OVERRIDE_PREFIX). */
+    static final String SPARK_OVERRIDE_PREFIX = "zktoolkit.transform.";
     /** JobProgressListener's key for the board job id. */
     private static final String BOARD_JOB_KEY = "spark.zktoolkit.progress.job";
 
@@ -88,6 +90,7 @@ public final class TransformJobProcess implements Closeable {
         private Path logFile;
         private String zkConnect;
         private String boardJobId;
+        private SparkDeployment deployment;
 
         private Builder(Path jobProperties) {
             this.jobProperties = jobProperties.toAbsolutePath();
@@ -118,14 +121,26 @@ public final class TransformJobProcess implements Closeable {
             return this;
         }
 
+        /**
+         * Where the application runs and what it ships ({@link SparkDeployment}): these keys win over
+         * the file's. Default: the file's {@code spark.*} keys, else {@code local[2]} on loopback.
+         */
+        public Builder deployment(SparkDeployment value) {
+            deployment = value;
+            return this;
+        }
+
         /** Starts the child JVM and returns at once. */
         public TransformJobProcess start() {
             ChildJvm.Builder builder = World.SPARK.jvm(MAIN)
                     .name("transform-job")
                     .jvmOption("-Xmx768m")
                     // Spark resolves the host name otherwise, which fails or picks a wrong interface on many machines.
-                    .env("SPARK_LOCAL_IP", "127.0.0.1")
+                    .env("SPARK_LOCAL_IP", deployment != null ? deployment.driverHost() : SparkDeployment.LOOPBACK)
                     .args(jobProperties.toString());
+            if (deployment != null) {
+                deployment.conf().forEach((key, value) -> builder.systemProperty(SPARK_OVERRIDE_PREFIX + key, value));
+            }
             if (logFile != null) {
                 builder.logFile(logFile);
             }

@@ -31,6 +31,7 @@ public enum World {
     THRIFT_SERVER("thrift-server", "src-it/hive-thriftserver", SparkModuleOptions.ALL);
 
     private static final String LOCATIONS = "zktoolkit-worlds.properties";
+    private static final String BUNDLE_JAR = "bundle.jar";
 
     private final String key;
     private final String module;
@@ -64,6 +65,31 @@ public enum World {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the class path of the " + key + " world from " + jars, e);
         }
+    }
+
+    /**
+     * What a cluster's executors need to run this world's tasks, for {@code spark.jars}: the
+     * relocated toolkit bundle (the toolkit's classes with their own Curator, ZooKeeper and Guava,
+     * beside whatever the cluster's Spark ships), then this world's own jar (its task code).
+     *
+     * @throws WorldMissingException when either jar is not built, naming it and the command that builds it
+     * @throws IllegalStateException for a world whose code never runs on executors
+     */
+    public List<Path> executorJars() {
+        Properties locations = locations();
+        String ownJar = locations.getProperty(key + ".jar");
+        if (ownJar == null) {
+            throw new IllegalStateException("The " + key + " world runs no tasks on a cluster's executors");
+        }
+        return List.of(built(Path.of(locations.getProperty(BUNDLE_JAR)), "The toolkit bundle", "examples/bundle"),
+                built(Path.of(ownJar), "The " + key + " world's jar", module));
+    }
+
+    private static Path built(Path jar, String what, String module) {
+        if (!Files.isRegularFile(jar)) {
+            throw new WorldMissingException(what, jar, module);
+        }
+        return jar;
     }
 
     /** A child JVM running {@code mainClass} in this world, with the JVM options the world needs (Spark's module opens). */

@@ -16,7 +16,9 @@ import java.util.stream.Stream;
 /**
  * The transform job's properties file: {@code zk.*} (read by {@code ToolkitClient}), {@code job.name},
  * {@code job.input}, {@code job.output}, and any {@code spark.*} key, passed to the SparkConf as is
- * (so the guard's own {@code spark.zktoolkit.job.guard.onBusy} and {@code .wait} work here too).
+ * (so the guard's own {@code spark.zktoolkit.job.guard.onBusy} and {@code .wait} work here too). The
+ * same code builds the conf for {@code local[N]}, standalone, YARN or Kubernetes: only
+ * {@code spark.master} and {@code spark.jars} differ.
  *
  * @param file       the file it came from
  * @param name       the job's name: the guard's lock and the board id's prefix
@@ -46,9 +48,11 @@ record TransformJobConfig(Path file, String name, Path input, Path output, Map<S
     /**
      * Reads and checks the file; relative folders are resolved against the file's own folder.
      *
+     * @param sparkOverrides {@code spark.*} keys that win over the file's: where the launcher decided
+     *                       the job runs (master, driver address, {@code spark.jars})
      * @throws BadPropertyException naming the file and the key at fault
      */
-    static TransformJobConfig load(Path file) {
+    static TransformJobConfig load(Path file, Map<String, String> sparkOverrides) {
         Properties properties = new Properties();
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             properties.load(in);
@@ -86,6 +90,7 @@ record TransformJobConfig(Path file, String name, Path input, Path output, Map<S
                         + INPUT + ", " + OUTPUT + ", zk.* and spark.*");
             }
         }
+        spark.putAll(sparkOverrides);
         spark.putIfAbsent(SparkJobGuard.NAME_KEY, name);
         return new TransformJobConfig(file, name, input, output, tables, Map.copyOf(spark));
     }

@@ -13,6 +13,8 @@ import io.zktoolkit.sync.state.JobBoard;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
@@ -38,6 +40,12 @@ public final class TransformJobMain {
     static final int ZOOKEEPER_UNAVAILABLE = 4;
     /** System property replacing the file's {@code zk.connect}. */
     public static final String CONNECT_OVERRIDE = "zktoolkit.transform.zk.connect";
+    /**
+     * Prefix of the system properties whose {@code spark.*} rest replaces the file's key
+     * ({@code -Dzktoolkit.transform.spark.master=spark://m:7077}): the launcher's
+     * {@code --spark-master} and the jars it ships.
+     */
+    public static final String SPARK_OVERRIDE_PREFIX = "zktoolkit.transform.";
 
     private TransformJobMain() {
     }
@@ -59,7 +67,7 @@ public final class TransformJobMain {
                 System.out.println("FAILED " + file + ": no such properties file");
                 return BAD_PROPERTIES;
             }
-            config = TransformJobConfig.load(file);
+            config = TransformJobConfig.load(file, sparkOverrides());
         } catch (TransformJobConfig.BadPropertyException e) {
             System.out.println("FAILED " + e.getMessage());
             return BAD_PROPERTIES;
@@ -73,6 +81,14 @@ public final class TransformJobMain {
             System.out.println("FAILED ZooKeeper unreachable: " + oneLine(e.getMessage()));
             return ZOOKEEPER_UNAVAILABLE;
         }
+    }
+
+    private static Map<String, String> sparkOverrides() {
+        Map<String, String> overrides = new TreeMap<>();
+        System.getProperties().stringPropertyNames().stream()
+                .filter(k -> k.startsWith(SPARK_OVERRIDE_PREFIX + "spark."))
+                .forEach(k -> overrides.put(k.substring(SPARK_OVERRIDE_PREFIX.length()), System.getProperty(k)));
+        return overrides;
     }
 
     /**
