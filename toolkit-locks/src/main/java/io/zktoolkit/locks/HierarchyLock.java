@@ -33,11 +33,36 @@ public final class HierarchyLock {
     /** A lock tree whose queue is at {@code path}, with {@code holder} written into each request node. */
     public HierarchyLock(CuratorFramework curator, String path, Holder holder) {
         this.curator = Objects.requireNonNull(curator, "curator");
-        this.path = PathUtils.validatePath(path);
+        this.path = validPath(path);
         this.holder = Objects.requireNonNull(holder, "holder");
     }
 
     /** The queue's path. */
+    /**
+     * ZooKeeper's own check, with control characters in the path shown as escapes: its message
+     * echoes the raw path, and a NUL or escape sequence would garble the log line or terminal.
+     */
+    private static String validPath(String path) {
+        try {
+            return PathUtils.validatePath(path);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Invalid hierarchy lock path '" + printable(String.valueOf(path)) + "': "
+                    + printable(e.getMessage()) + "; expected an absolute znode path such as /locks/warehouse", e);
+        }
+    }
+
+    private static String printable(String s) {
+        StringBuilder out = new StringBuilder();
+        s.codePoints().forEach(c -> {
+            if (Character.isISOControl(c)) {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.toString();
+    }
+
     public String path() {
         return path;
     }

@@ -36,7 +36,12 @@ final class QueueNodeName {
         return at < 0 ? nodeName : nodeName.substring(at + mark.length());
     }
 
-    /** The request a queue node stands for, or empty for a node this class did not name. */
+    /**
+     * The request a queue node stands for, or empty for a node this class did not name. A node of
+     * this shape that no toolkit writer could have named (a bad {@code %} escape, an empty object
+     * segment) is foreign too: it is reported as empty rather than failing the whole listing, since
+     * one stray node under a lock must not break every holder's turn or the inspector.
+     */
     static Optional<LockRequest> parse(String nodeName) {
         Matcher m = NAME.matcher(nodeName);
         if (!m.matches()) {
@@ -46,7 +51,11 @@ final class QueueNodeName {
         if (mode == null) {
             return Optional.empty();
         }
-        String joined = URLDecoder.decode(m.group(2), StandardCharsets.UTF_8);
-        return Optional.of(new LockRequest(joined.isEmpty() ? List.of() : Arrays.asList(joined.split("/", -1)), mode));
+        try {
+            String joined = URLDecoder.decode(m.group(2), StandardCharsets.UTF_8);
+            return Optional.of(new LockRequest(joined.isEmpty() ? List.of() : Arrays.asList(joined.split("/", -1)), mode));
+        } catch (IllegalArgumentException notOurs) {
+            return Optional.empty();
+        }
     }
 }

@@ -154,7 +154,7 @@ public final class ConfigStore {
         List<ConfigSnapshot> versions = new ArrayList<>();
         for (String child : historyChildren(name)) {
             byte[] data = call(() -> curator.getData().forPath(historyPath(name, child)), name);
-            versions.add(SnapshotFormat.decode(name, historyPath(name, child), data));
+            versions.add(decode(name, historyPath(name, child), data));
         }
         versions.sort(Comparator.comparingLong(ConfigSnapshot::version).reversed());
         return versions;
@@ -183,7 +183,7 @@ public final class ConfigStore {
     public ConfigSnapshot readVersion(ConfigSetName name, long version) {
         String path = historyPath(name, versionNode(version));
         try {
-            return SnapshotFormat.decode(name, path, curator.getData().forPath(path));
+            return decode(name, path, curator.getData().forPath(path));
         } catch (KeeperException.NoNodeException e) {
             throw new ConfigValueException("Version " + version + " of configuration set " + name
                     + " is not kept (the store keeps the last " + historySize + "); see history()");
@@ -254,7 +254,7 @@ public final class ConfigStore {
         for (long v = from; v <= to; v++) {
             String path = historyPath(name, versionNode(v));
             try {
-                found.put(v, SnapshotFormat.decode(name, path, curator.getData().forPath(path)));
+                found.put(v, decode(name, path, curator.getData().forPath(path)));
             } catch (KeeperException.NoNodeException pruned) {
                 // older than the history keeps
             } catch (Exception e) {
@@ -268,9 +268,19 @@ public final class ConfigStore {
      * Decodes a set node's data read at {@code stat}; an empty node is an intermediate path of a
      * deeper set name, not a set.
      */
+    /**
+     * Decodes a znode of this store; a corrupt one is reported with its full path, the client's
+     * namespace included, since that is the path an operator gives {@code zkCli}.
+     */
+    private ConfigSnapshot decode(ConfigSetName name, String path, byte[] data) {
+        String namespace = curator.getNamespace();
+        return SnapshotFormat.decode(name, namespace == null || namespace.isEmpty() ? path
+                : ZKPaths.makePath(namespace, path), data);
+    }
+
     ConfigSnapshot decodeSet(ConfigSetName name, byte[] data, Stat stat) {
         ConfigSnapshot snapshot = data == null || data.length == 0 ? ConfigSnapshot.absent(name)
-                : SnapshotFormat.decode(name, setPath(name), data);
+                : decode(name, setPath(name), data);
         return snapshot.withZkVersion(stat.getVersion());
     }
 
@@ -320,6 +330,10 @@ public final class ConfigStore {
         }
     }
 
+    private static int entryBytes(Map.Entry<String, String> entry) {
+        return (entry.getKey() + entry.getValue()).getBytes(StandardCharsets.UTF_8).length;
+    }
+
     private String encrypt(ConfigSetName name, String key, String plain) {
         if (codec == null) {
             throw new ConfigValueException("Key '" + key + "' of configuration set " + name
@@ -332,7 +346,10 @@ public final class ConfigStore {
         ConfigSetName name = next.name();
         byte[] data = SnapshotFormat.encode(next);
         if (data.length > maxSnapshotBytes) {
-            throw new ConfigTooLargeException(name, data.length, maxSnapshotBytes);
+            Map.Entry<String, String> largest = next.entries().entrySet().stream()
+                    .max(Comparator.comparingInt(ConfigStore::entryBytes)).orElse(null);
+            throw new ConfigTooLargeException(name, data.length, maxSnapshotBytes,
+                    largest == null ? null : largest.getKey(), largest == null ? 0 : entryBytes(largest));
         }
         try {
             try {

@@ -47,6 +47,17 @@ public final class PropertiesFile {
         } catch (IOException e) {
             throw new SettingsException(source, "the file cannot be read: " + e, e);
         }
+        return parse(bytes, source);
+    }
+
+    /**
+     * Parses the bytes of a properties file: strict UTF-8, then {@link #parse(String, String)}.
+     * Separate from {@link #read} so the parser can be exercised (and fuzzed) without a file.
+     *
+     * @throws SettingsException naming {@code source} when the bytes are not UTF-8, are malformed
+     *         or repeat a key
+     */
+    static Map<String, String> parse(byte[] bytes, String source) {
         String text;
         try {
             text = StrictUtf8.decode(bytes);
