@@ -73,6 +73,7 @@ class ProgressListenerOnClusterIT {
     private static final ClusterJars JARS = ClusterJars.fromBuild();
     private static ProcessEnsemble ensemble;
     private static ToolkitClient watcherZk;
+    private static ToolkitClient listenerZk;
     private static JobBoard watcher;
     private static final Recorded RECORDED = new Recorded();
     private static final SparkAttempts ATTEMPTS = new SparkAttempts();
@@ -93,12 +94,16 @@ class ProgressListenerOnClusterIT {
         SparkConf conf = new SparkConf(false).setAppName("progress-on-a-cluster");
         JARS.driverConf(cluster).forEach(conf::set);
         zk.keys().forEach((key, value) -> conf.set(PortableSettings.SPARK_CONF_PREFIX + key, value));
-        conf.set("spark.extraListeners", JobProgressListener.class.getName());
         conf.set(JobProgressListener.KEY_PREFIX + "job", BOARD_JOB);
         conf.set(JobProgressListener.KEY_PREFIX + "tasks", "true");
         conf.set(JobProgressListener.KEY_PREFIX + "interval", "50ms");
         spark = SparkSession.builder().config(conf).getOrCreate();
         SparkContext sc = spark.sparkContext();
+        // On a client this class closes (spark.extraListeners would use the JVM's shared client,
+        // open until the JVM exits, and the next test class in this JVM would hear it retry the
+        // ensemble closed here); src-it/spark-it covers spark.extraListeners.
+        listenerZk = ToolkitClient.open(zk.toSettings());
+        JobProgressListener.install(sc, listenerZk);
         sc.addSparkListener(ATTEMPTS);
         awaitTwoExecutors();
         LOG.info("Ensemble, cluster, driver and watcher ready in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
@@ -119,8 +124,10 @@ class ProgressListenerOnClusterIT {
                 if (watcher != null) {
                     watcher.close();
                 }
-                if (watcherZk != null) {
-                    watcherZk.close();
+                for (ToolkitClient client : new ToolkitClient[] {watcherZk, listenerZk}) {
+                    if (client != null) {
+                        client.close();
+                    }
                 }
                 if (ensemble != null) {
                     ensemble.close();
