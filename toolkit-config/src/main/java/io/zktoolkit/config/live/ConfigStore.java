@@ -231,6 +231,11 @@ public final class ConfigStore {
         }
     }
 
+    /** The znode under which this store keeps its sets and history (inside the client's namespace). */
+    public String root() {
+        return root;
+    }
+
     /** A live, watched view of a set; call {@link LiveConfig#start()} before use. */
     public LiveConfig watch(String set) {
         return new LiveConfig(this, ConfigSetName.of(set));

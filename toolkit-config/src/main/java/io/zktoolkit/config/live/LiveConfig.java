@@ -105,6 +105,11 @@ public final class LiveConfig implements Closeable {
         return name;
     }
 
+    /** The root of the store this view reads ({@link ConfigStore#root()}). */
+    public String storeRoot() {
+        return store.root();
+    }
+
     /** Lifecycle state. */
     public State state() {
         return state;

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why one snapshot per batch: a publish can land while a batch runs, and two reads of the live
  * view could then mix old and new values within one batch. Read values on the driver and let
- * closures capture the values, not the snapshot: executors have no ZooKeeper session, and
- * the snapshot is not serializable.
+ * closures capture the values, not the snapshot (it is not serializable); or let closures capture
+ * {@link #pinForBatch}'s {@link PinnedConfig}, which executor tasks read with their own client.
  *
  * <p>The caller owns the {@link LiveConfig} and closes it. Thread-safe.
  */
@@ -74,6 +74,17 @@ public final class LiveBatchConfig {
         lastUsed = snapshot;
         lastStale = stale;
         return snapshot;
+    }
+
+    /**
+     * As {@link #forBatch}, as a {@link PinnedConfig} that the batch's closures capture, so that
+     * its executor tasks read exactly this version through their own ZooKeeper client.
+     *
+     * @throws IllegalStateException as {@link #forBatch}
+     * @throws IllegalArgumentException when the set was never published
+     */
+    public PinnedConfig pinForBatch(long batchId) {
+        return PinnedConfig.of(forBatch(batchId), live.storeRoot());
     }
 
     /** The version batch {@code batchId} used, if it is among the last {@value #KEPT_BATCHES} batches. */

@@ -174,7 +174,8 @@ public final class JobProgressListener extends SparkListener {
         if (settings.perTask()) {
             guard(() -> {
                 TaskInfo info = event.taskInfo();
-                model.taskStarted(event.stageId(), info.index(), info.attemptNumber(), info.taskId(), info.executorId());
+                model.taskStarted(event.stageId(), info.index(), info.attemptNumber(), info.taskId(), info.executorId(),
+                        info.host());
             });
         }
     }

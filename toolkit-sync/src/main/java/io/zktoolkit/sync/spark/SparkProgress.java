@@ -201,7 +201,8 @@ final class SparkProgress {
         touch(stage);
     }
 
-    synchronized void taskStarted(int stageId, int index, int attempt, long taskId, String executor) {
+    /** @param host the executor's host, as Spark names it (its Worker's address on a standalone cluster) */
+    synchronized void taskStarted(int stageId, int index, int attempt, long taskId, String executor, String host) {
         if (!perTask) {
             return;
         }
@@ -211,6 +212,7 @@ final class SparkProgress {
         task.attributes.put("attempt", Integer.toString(attempt));
         task.attributes.put("tid", Long.toString(taskId));
         task.attributes.put("executor", executor);
+        task.attributes.put("host", host);
         touch(task);
     }
 
