@@ -246,12 +246,15 @@ class PartitionCommitSpeculationIT {
         TaskLaunches launches = new TaskLaunches();
         sc.addSparkListener(launches);
         Path holdingSignal = SpeculatedPartitionWriter.holding(folder).resolve(ORIGINAL);
-        Path copyStarted = SpeculatedPartitionWriter.started(folder).resolve(COPY);
+        // With commits, the copy records the holder it met before it waits for the lock: wait for that,
+        // so that the freeze (and the session timeout it starts) surely comes after.
+        Path copyStarted = (commits == null ? SpeculatedPartitionWriter.started(folder)
+                : SpeculatedPartitionWriter.seen(folder)).resolve(COPY);
         Long paused = null;
         try {
             JavaFutureAction<Void> job = JavaSparkContext.fromSparkContext(sc).parallelize(ROWS, PARTITIONS)
                     .foreachPartitionAsync(writer(commits, folder, Straggle.ZOMBIE));
-            ExecutorKilledHoldingPartitionLockIT.await(Duration.ofSeconds(60), "the original holding and its copy started",
+            ExecutorKilledHoldingPartitionLockIT.await(Duration.ofSeconds(60), "the original holding and its copy under way",
                     launches::toString, () -> Files.exists(holdingSignal) && Files.exists(copyStarted));
             Map<String, String> holding = SpeculatedPartitionWriter.fields(Files.readString(holdingSignal));
             long pid = Long.parseLong(holding.get("pid"));
