@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -100,10 +101,20 @@ class PartitionCommitSpeculationIT {
     @BeforeAll
     static void startEnsembleClusterAndDriver() {
         long started = System.nanoTime();
-        ensemble = ProcessEnsemble.start(3);
+        // The ensemble starts beside the cluster: nothing touches ZooKeeper before the first job.
+        CompletableFuture<ProcessEnsemble> ensembleStarting = CompletableFuture.supplyAsync(() -> ProcessEnsemble.start(3));
+        try {
+            startClusterAndDriver();
+        } finally {
+            ensemble = ensembleStarting.join();   // also when the cluster failed, so that stopAll stops it
+        }
         zkSettings = PortableSettings.of(Map.of("zk.connect", ensemble.connectString(),
                 "zk.session.timeout", "6s", "zk.namespace", "speculation-it"));
         zk = ToolkitClient.open(zkSettings.toSettings());
+        LOG.info("Ensemble, cluster and driver ready in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    private static void startClusterAndDriver() {
         cluster = JARS.startCluster(SCRATCH.resolve("cluster"), 2);
         SparkConf conf = new SparkConf(false).setAppName("partition-commits-under-speculation");
         JARS.driverConf(cluster).forEach(conf::set);
@@ -122,7 +133,6 @@ class PartitionCommitSpeculationIT {
         ExecutorKilledHoldingPartitionLockIT.await(Duration.ofSeconds(90), "2 executors registered",
                 () -> List.of(sc.statusTracker().getExecutorInfos()).toString(),
                 () -> sc.statusTracker().getExecutorInfos().length >= 3);
-        LOG.info("Ensemble, cluster and driver ready in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
     @AfterAll
