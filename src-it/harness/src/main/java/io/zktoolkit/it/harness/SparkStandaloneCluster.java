@@ -175,6 +175,24 @@ public final class SparkStandaloneCluster implements Closeable {
                         + executors().stream().map(p -> Long.toString(p.pid())).toList()));
     }
 
+    /**
+     * Freezes executor {@code pid} with SIGSTOP: its JVM stays alive to the OS and keeps its
+     * sockets open, but runs nothing (no task, no heartbeat to the driver, no ZooKeeper ping), like
+     * a JVM in a long GC pause. Returns once the kernel reports it stopped.
+     *
+     * @throws AssertionError when {@code pid} is not an executor of this cluster
+     */
+    public void pauseExecutor(long pid) {
+        UnixSignals.stop(executor(pid));
+        LOG.info("Paused executor {} with SIGSTOP", pid);
+    }
+
+    /** Lets executor {@code pid}, paused with {@link #pauseExecutor}, continue with SIGCONT. */
+    public void resumeExecutor(long pid) {
+        UnixSignals.resume(executor(pid));
+        LOG.info("Resumed executor {} with SIGCONT", pid);
+    }
+
     /** The executors' log lines (their {@code stderr} files under the Workers' work folders) containing {@code text}. */
     public List<String> executorLogLines(String text) {
         try (Stream<Path> files = Files.walk(scratch)) {

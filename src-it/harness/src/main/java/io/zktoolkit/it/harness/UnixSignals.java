@@ -11,7 +11,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Stops and continues a process with SIGSTOP and SIGCONT, which {@link Process} has no API for.
+ * Stops and continues a process with SIGSTOP and SIGCONT, which {@link Process} and
+ * {@link ProcessHandle} have no API for.
  *
  * <p>Both return only once the kernel reports the new run state, because kill(1) merely queues the
  * signal: a test that checks for silence straight after a pause must not see the last moments of
@@ -27,17 +28,27 @@ final class UnixSignals {
 
     /** Sends SIGSTOP and waits until the process is stopped. */
     static void stop(Process process) {
+        stop(process.toHandle());
+    }
+
+    /** Sends SIGSTOP and waits until the process is stopped. */
+    static void stop(ProcessHandle process) {
         send(process, "STOP");
         awaitRunState(process, true);
     }
 
     /** Sends SIGCONT and waits until the process runs again. */
     static void resume(Process process) {
+        resume(process.toHandle());
+    }
+
+    /** Sends SIGCONT and waits until the process runs again. */
+    static void resume(ProcessHandle process) {
         send(process, "CONT");
         awaitRunState(process, false);
     }
 
-    private static void send(Process process, String signal) {
+    private static void send(ProcessHandle process, String signal) {
         String command = "kill -" + signal + " " + process.pid();
         if (!process.isAlive()) {
             throw new IllegalStateException("Process " + process.pid() + " is not running, cannot " + command);
@@ -62,7 +73,7 @@ final class UnixSignals {
         }
     }
 
-    private static void awaitRunState(Process process, boolean stopped) {
+    private static void awaitRunState(ProcessHandle process, boolean stopped) {
         Path stat = Path.of("/proc", Long.toString(process.pid()), "stat");
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (process.isAlive() && System.nanoTime() - deadline < 0) {

@@ -125,7 +125,7 @@ public final class FencedPartitionWriter implements VoidFunction<Iterator<Intege
     }
 
     /** Writes atomically (a temporary file renamed), so that a watcher never reads half a signal. */
-    private static Path write(Path file, String text) throws IOException {
+    static Path write(Path file, String text) throws IOException {
         Files.createDirectories(file.getParent());
         Path partial = file.resolveSibling(file.getFileName() + ".partial");
         Files.writeString(partial, text);

@@ -11,7 +11,7 @@ import org.apache.spark.scheduler.SparkListenerTaskStart;
  * reports them: evidence of retries independent of what the tasks wrote.
  */
 final class TaskLaunches extends SparkListener {
-    record Launch(int partitionId, int attemptNumber, String executorId, String host) {
+    record Launch(int partitionId, int attemptNumber, String executorId, String host, boolean speculative) {
     }
 
     record End(int partitionId, int attemptNumber, String executorId, String reason) {
@@ -23,7 +23,7 @@ final class TaskLaunches extends SparkListener {
     @Override
     public void onTaskStart(SparkListenerTaskStart event) {
         launches.add(new Launch(event.taskInfo().partitionId(), event.taskInfo().attemptNumber(),
-                event.taskInfo().executorId(), event.taskInfo().host()));
+                event.taskInfo().executorId(), event.taskInfo().host(), event.taskInfo().speculative()));
     }
 
     @Override

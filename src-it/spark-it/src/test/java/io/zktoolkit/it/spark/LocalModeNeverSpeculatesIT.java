@@ -2,21 +2,21 @@ package io.zktoolkit.it.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.apache.spark.SparkConf;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Why {@link PartitionCommitSpeculationIT} needs a standalone cluster: in {@code local[N]}, Spark
- * 4.0.4 runs no speculative attempt even when every threshold says it should. Its
+ * Why partition commits under speculation are tested on a standalone cluster (spark-cluster-it's
+ * {@code PartitionCommitSpeculationIT}): in {@code local[N]}, Spark 4.0.4 runs no speculative
+ * attempt even when every threshold says it should. Its
  * {@code TaskSchedulerImpl} starts the speculation check only when not local. If a later Spark
  * speculates locally, this test fails, and the cluster could give way to {@code local[N]}.
  */
@@ -26,7 +26,6 @@ class LocalModeNeverSpeculatesIT {
 
     @Test
     void aStragglerTenTimesPastTheThresholdsGetsNoSpeculativeCopy() throws Exception {
-        Path folder = Files.createDirectories(Path.of("target", "local-speculation").toAbsolutePath());
         SparkConf conf = new SparkConf(false).setAppName("local-mode-speculation").setMaster("local[2]")
                 .set("spark.ui.enabled", "false")
                 .set("spark.driver.host", "127.0.0.1")
@@ -44,7 +43,11 @@ class LocalModeNeverSpeculatesIT {
             long started = System.nanoTime();
             JavaSparkContext.fromSparkContext(spark.sparkContext())
                     .parallelize(IntStream.range(0, 40).boxed().toList(), 4)
-                    .foreachPartition(new StagedPartitionWriter(null, folder, 0, STRAGGLING));
+                    .foreachPartition(rows -> {
+                        if (TaskContext.getPartitionId() == 0) {
+                            Thread.sleep(STRAGGLING.toMillis());
+                        }
+                    });
             Duration ran = Duration.ofNanos(System.nanoTime() - started);
 
             SparkIt.await(Duration.ofSeconds(10), "4 task ends reported", () -> attempts.ends().toString(),
