@@ -90,6 +90,29 @@ class SparkJobOnClusterTest {
     }
 
     /**
+     * The pipeline demo's Spark stage on the same cluster: {@code demo --spark-master spark://...}
+     * runs the run that works on embedded defaults (here a small one: one table, two workers, no
+     * faults, no Hive), its transform on the cluster's executors.
+     */
+    @Test
+    void theDemoRunsItsSparkStageOnTheCluster() throws Exception {
+        int tasksBefore = cluster.executorLogLines("Running task").size();
+        long start = System.nanoTime();
+        LauncherRun run = LauncherRun.of("demo", "--tables", "orders", "--rows", "40", "--new-rows", "10", "--workers", "2",
+                "--no-faults", "--no-hive", "--spark-master", cluster.masterUrl(), "--work-dir", dir.resolve("demo").toString());
+        System.out.printf("demo on the cluster: exit %d in %d ms%n", run.code(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+
+        assertThat(run.code()).as(run.out() + run.err()).isEqualTo(ExitCodes.OK);
+        assertThat(run.out()).containsPattern("(?m)^orders\\s+50\\s+50\\s+50\\s+0\\s+50\\s+every row once$")
+                .containsPattern("(?m)^  orders: 50 rows, 0 duplicate ids")
+                .contains("Spark master " + cluster.masterUrl());
+        assertThat(cluster.executorLogLines("Running task")).as("the transform's tasks ran on the cluster's executors")
+                .hasSizeGreaterThan(tasksBefore);
+        // Nothing of the demo is left running: this JVM's only children are the cluster's Master and Workers.
+        assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive).count()).isEqualTo(3);
+    }
+
+    /**
      * This cluster's driver settings as any user puts them in the job's file ({@code spark.*} keys),
      * less what the launcher decides: master, driver address and {@code spark.jars}.
      */
