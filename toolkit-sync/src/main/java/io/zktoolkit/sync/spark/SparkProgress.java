@@ -344,7 +344,12 @@ final class SparkProgress {
     }
 
     private void touch(Entry entry) {
-        changed.putIfAbsent(entry.id, entry);
+        // A retried task is a new entry under the same id: the queued one (its failed attempt) must
+        // give way, or the retry's later changes in the same interval would never be drained.
+        if (changed.get(entry.id) != entry) {
+            changed.remove(entry.id);
+            changed.put(entry.id, entry);
+        }
     }
 
     /** A reason short enough for a status znode: Spark's failure reasons carry whole stack traces. */
