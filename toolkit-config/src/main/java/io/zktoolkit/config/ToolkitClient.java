@@ -1,6 +1,7 @@
 package io.zktoolkit.config;
 
 import io.zktoolkit.config.embedded.EmbeddedEnsemble;
+import io.zktoolkit.config.settings.Secret;
 import java.io.Closeable;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -143,6 +144,7 @@ public final class ToolkitClient implements Closeable {
 
     private static CuratorFramework connect(ToolkitSettings settings, String connectString) {
         int connectionMs = Math.toIntExact(settings.connectionTimeout().toMillis());
+        ZKClientConfig tlsConfig = TlsClientConfig.of(settings);
         CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
                 .connectString(connectString)
                 .sessionTimeoutMs(Math.toIntExact(settings.sessionTimeout().toMillis()))
@@ -150,7 +152,7 @@ public final class ToolkitClient implements Closeable {
                 .retryPolicy(settings.retryPolicy())
                 .connectionStateErrorPolicy(settings.ownershipPolicy().curatorPolicy())
                 .aclProvider(settings.aclMode().provider())
-                .zkClientConfig(TlsClientConfig.of(settings));
+                .zkClientConfig(tlsConfig);
         if (!settings.namespace().isEmpty()) {
             builder.namespace(settings.namespace());
         }
@@ -174,7 +176,9 @@ public final class ToolkitClient implements Closeable {
                     + " in " + settings.source() + "). Check that the ensemble is running and reachable from this host"
                     + (settings.tlsEnabled() ? ", that it serves TLS on these ports, and that "
                             + ToolkitKeys.TLS_TRUSTSTORE_PATH.name() + " holds its CA certificate" : "")
-                    + ", or set " + ToolkitKeys.CONNECT.name() + "=embedded to run ZooKeeper in this process.", null);
+                    + ", or set " + ToolkitKeys.CONNECT.name() + "=embedded to run ZooKeeper in this process."
+                    + (settings.tlsEnabled() ? TlsHandshakeProbe.explain(settings, tlsConfig, connectString, connectionMs)
+                            : ""), null);
         }
         LOG.info("Connected to ZooKeeper at {} (namespace '{}', session timeout {})", connectString,
                 settings.namespace(), ToolkitSettings.format(settings.sessionTimeout()));
@@ -216,13 +220,22 @@ public final class ToolkitClient implements Closeable {
             config.setProperty(ZKClientConfig.SECURE_CLIENT, "true");
             config.setProperty(ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET, "org.apache.zookeeper.ClientCnxnSocketNetty");
             config.setProperty("zookeeper.ssl.hostnameVerification", s.get(ToolkitKeys.TLS_HOSTNAME_VERIFICATION).toString());
-            s.find(ToolkitKeys.TLS_KEYSTORE_PATH).ifPresent(p -> config.setProperty("zookeeper.ssl.keyStore.location", p.toAbsolutePath().toString()));
-            s.find(ToolkitKeys.TLS_KEYSTORE_PASSWORD).ifPresent(p -> config.setProperty("zookeeper.ssl.keyStore.password", p.reveal()));
-            s.find(ToolkitKeys.TLS_KEYSTORE_TYPE).ifPresent(t -> config.setProperty("zookeeper.ssl.keyStore.type", t));
-            s.find(ToolkitKeys.TLS_TRUSTSTORE_PATH).ifPresent(p -> config.setProperty("zookeeper.ssl.trustStore.location", p.toAbsolutePath().toString()));
-            s.find(ToolkitKeys.TLS_TRUSTSTORE_PASSWORD).ifPresent(p -> config.setProperty("zookeeper.ssl.trustStore.password", p.reveal()));
-            s.find(ToolkitKeys.TLS_TRUSTSTORE_TYPE).ifPresent(t -> config.setProperty("zookeeper.ssl.trustStore.type", t));
+            // Unset keys are set to null on purpose: ZKClientConfig starts from the JVM-wide
+            // zookeeper.ssl.* system properties (a ZooKeeper server in the same JVM sets them from its
+            // own ssl.* config), and the client must not present that server's certificate unasked.
+            config.setProperty("zookeeper.ssl.keyStore.location", s.find(ToolkitKeys.TLS_KEYSTORE_PATH).map(TlsClientConfig::absolute).orElse(null));
+            config.setProperty("zookeeper.ssl.keyStore.password", s.find(ToolkitKeys.TLS_KEYSTORE_PASSWORD).map(Secret::reveal).orElse(null));
+            config.setProperty("zookeeper.ssl.keyStore.passwordPath", null);
+            config.setProperty("zookeeper.ssl.keyStore.type", s.find(ToolkitKeys.TLS_KEYSTORE_TYPE).orElse(null));
+            config.setProperty("zookeeper.ssl.trustStore.location", s.find(ToolkitKeys.TLS_TRUSTSTORE_PATH).map(TlsClientConfig::absolute).orElse(null));
+            config.setProperty("zookeeper.ssl.trustStore.password", s.find(ToolkitKeys.TLS_TRUSTSTORE_PASSWORD).map(Secret::reveal).orElse(null));
+            config.setProperty("zookeeper.ssl.trustStore.passwordPath", null);
+            config.setProperty("zookeeper.ssl.trustStore.type", s.find(ToolkitKeys.TLS_TRUSTSTORE_TYPE).orElse(null));
             return config;
+        }
+
+        private static String absolute(Path p) {
+            return p.toAbsolutePath().toString();
         }
     }
 }

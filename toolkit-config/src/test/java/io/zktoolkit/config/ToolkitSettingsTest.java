@@ -44,8 +44,9 @@ class ToolkitSettingsTest {
 
     @Test
     void everyKeyIsParsedFromAFile() throws Exception {
-        Path trust = write("trust.p12", "not really a store, but it exists");
-        Path keys = write("keys.jks", "x");
+        // Stores are opened with their password when the settings are read, so these are real (empty) ones.
+        Path trust = emptyStore("trust.p12", "PKCS12", "tpass");
+        Path keys = emptyStore("keys.jks", "JKS", "kpass");
         Path file = write("all.properties", String.join("\n",
                 "# every key set to something other than its default",
                 "zk.connect=zk1:2181,zk2:2182,[::1]:2183",
@@ -321,5 +322,15 @@ class ToolkitSettingsTest {
 
     private static ToolkitSettings parse(String key, String value) {
         return ToolkitSettings.fromMap(Map.of(key, value), "test", plain());
+    }
+
+    private Path emptyStore(String name, String type, String password) throws Exception {
+        java.security.KeyStore store = java.security.KeyStore.getInstance(type);
+        store.load(null, null);
+        Path file = dir.resolve(name);
+        try (var out = Files.newOutputStream(file)) {
+            store.store(out, password.toCharArray());
+        }
+        return file;
     }
 }
