@@ -3,13 +3,9 @@ package io.zktoolkit.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.read.ListAppender;
 import io.zktoolkit.config.settings.Secret;
 import io.zktoolkit.config.settings.SettingsException;
+import io.zktoolkit.config.testing.CapturedLogs;
 import io.zktoolkit.config.testing.TlsStores;
 import io.zktoolkit.it.harness.FreePorts;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
@@ -33,7 +28,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * The {@code zk.tls.*} keys against a real ZooKeeper server that serves only a secure client port
@@ -55,8 +49,7 @@ class TlsConnectionTest {
     private static Path wrongTrust;
     private static Map<String, String> propertiesBefore;
 
-    private ListAppender<ILoggingEvent> logs;
-    private Level rootLevelBefore;
+    private CapturedLogs logs;
 
     @BeforeAll
     static void startTlsOnlyServer() throws Exception {
@@ -109,8 +102,7 @@ class TlsConnectionTest {
     @AfterEach
     void stopCapturing() {
         if (logs != null) {
-            root().detachAppender(logs);
-            root().setLevel(rootLevelBefore);
+            logs.close();
         }
     }
 
@@ -239,27 +231,12 @@ class TlsConnectionTest {
 
     /** Everything logged from now until the test ends, down to DEBUG, is checked for passwords. */
     private void captureLogs() {
-        logs = new ListAppender<>();
-        logs.start();
-        rootLevelBefore = root().getLevel();
-        root().setLevel(Level.DEBUG);
-        root().addAppender(logs);
+        logs = CapturedLogs.start();
     }
 
     private void assertNoSecrets(String message) {
         assertThat(message).doesNotContain(PASSWORD).doesNotContain(WRONG_PASSWORD);
-        List<ILoggingEvent> events;
-        synchronized (logs) { // AppenderBase appends under this lock, from ZooKeeper's threads too
-            events = List.copyOf(logs.list);
-        }
-        String logged = events.stream().map(e -> e.getFormattedMessage() + " "
-                + (e.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(e.getThrowableProxy())))
-                .collect(Collectors.joining("\n"));
-        assertThat(logged).doesNotContain(PASSWORD).doesNotContain(WRONG_PASSWORD);
-    }
-
-    private static Logger root() {
-        return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        assertThat(logs.text()).doesNotContain(PASSWORD).doesNotContain(WRONG_PASSWORD);
     }
 
     private static Map<String, String> systemProperties() {
