@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.SparkContext;
 
 /**
  * The jars this module's build hands its tests: Spark's runtime class path (the cluster's
@@ -28,6 +30,29 @@ record ClusterJars(List<Path> sparkRuntime, Path bundle, Path app) {
     /** An in-process driver's settings: the bundle and the application jar in {@code spark.jars}, in that order. */
     Map<String, String> driverConf(SparkStandaloneCluster cluster) {
         return cluster.driverConf(List.of(bundle, app));
+    }
+
+    /**
+     * Waits until {@code executors} executors have registered with the driver: with one core per
+     * executor, a job started before both registered could run every task on one.
+     *
+     * @throws IllegalStateException after 90 s, naming the executors registered by then
+     */
+    static void awaitExecutors(SparkContext sc, int executors) {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        // getExecutorInfos counts the driver too.
+        while (sc.statusTracker().getExecutorInfos().length < executors + 1) {
+            if (System.nanoTime() - end > 0) {
+                throw new IllegalStateException("only " + (sc.statusTracker().getExecutorInfos().length - 1) + " of "
+                        + executors + " executors registered within 90 s: " + List.of(sc.statusTracker().getExecutorInfos()));
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted waiting for executors", e);
+            }
+        }
     }
 
     private static Path existing(String property, String what) {

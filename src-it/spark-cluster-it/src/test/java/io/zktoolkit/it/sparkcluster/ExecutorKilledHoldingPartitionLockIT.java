@@ -87,9 +87,7 @@ class ExecutorKilledHoldingPartitionLockIT {
         JARS.driverConf(cluster).forEach(conf::set);
         spark = SparkSession.builder().config(conf).getOrCreate();
         SparkContext sc = spark.sparkContext();
-        // One core per executor: a job started before both registered could run every task on one.
-        await(Duration.ofSeconds(90), "2 executors registered", () -> List.of(sc.statusTracker().getExecutorInfos()).toString(),
-                () -> sc.statusTracker().getExecutorInfos().length >= 3);
+        ClusterJars.awaitExecutors(sc, 2);
         LOG.info("Ensemble, cluster and driver ready in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 

@@ -101,8 +101,7 @@ class LiveConfigOnExecutorsIT {
         conf.set("spark.sql.shuffle.partitions", "2");
         spark = SparkSession.builder().config(conf).getOrCreate();
         SparkContext sc = spark.sparkContext();
-        await(Duration.ofSeconds(90), "2 executors registered", () -> List.of(sc.statusTracker().getExecutorInfos()).toString(),
-                () -> sc.statusTracker().getExecutorInfos().length >= 3);
+        ClusterJars.awaitExecutors(sc, 2);
         LOG.info("Ensemble, cluster and driver ready in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 

@@ -129,10 +129,7 @@ class PartitionCommitSpeculationIT {
                 .set("spark.executor.heartbeatInterval", "10s");
         spark = SparkSession.builder().config(conf).getOrCreate();
         SparkContext sc = spark.sparkContext();
-        // One core per executor: a job started before both registered could run every task on one host.
-        ExecutorKilledHoldingPartitionLockIT.await(Duration.ofSeconds(90), "2 executors registered",
-                () -> List.of(sc.statusTracker().getExecutorInfos()).toString(),
-                () -> sc.statusTracker().getExecutorInfos().length >= 3);
+        ClusterJars.awaitExecutors(sc, 2);
     }
 
     @AfterAll

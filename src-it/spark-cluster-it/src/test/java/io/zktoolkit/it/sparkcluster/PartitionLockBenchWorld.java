@@ -9,7 +9,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.apache.spark.SparkConf;
@@ -48,7 +47,7 @@ public final class PartitionLockBenchWorld {
             jars.driverConf(cluster).forEach(conf::set);
             SparkContext sc = new SparkContext(conf);
             try {
-                awaitExecutors(sc, 2);
+                ClusterJars.awaitExecutors(sc, 2);
                 JavaRDD<Integer> tasks = JavaSparkContext.fromSparkContext(sc)
                         .parallelize(IntStream.range(0, TASKS).boxed().toList(), TASKS);
                 System.out.println("READY");
@@ -92,18 +91,5 @@ public final class PartitionLockBenchWorld {
             System.out.printf("STATS committed=%d msPerTask=%.1f%n", committed, ms / TASKS);
         }
         return ms;
-    }
-
-    /** With one core per executor, a job started before both registered would run every task on one. */
-    private static void awaitExecutors(SparkContext sc, int executors) throws InterruptedException {
-        long end = System.nanoTime() + 90_000_000_000L;
-        // getExecutorInfos counts the driver too.
-        while (sc.statusTracker().getExecutorInfos().length < executors + 1) {
-            if (System.nanoTime() - end > 0) {
-                throw new IllegalStateException("only " + (sc.statusTracker().getExecutorInfos().length - 1)
-                        + " of " + executors + " executors registered within 90 s: " + List.of(sc.statusTracker().getExecutorInfos()));
-            }
-            Thread.sleep(50);
-        }
     }
 }

@@ -105,7 +105,7 @@ class ProgressListenerOnClusterIT {
         listenerZk = ToolkitClient.open(zk.toSettings());
         JobProgressListener.install(sc, listenerZk);
         sc.addSparkListener(ATTEMPTS);
-        awaitTwoExecutors();
+        ClusterJars.awaitExecutors(sc, 2);
         LOG.info("Ensemble, cluster, driver and watcher ready in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
@@ -135,13 +135,6 @@ class ProgressListenerOnClusterIT {
                 SparkStandaloneCluster.deleteRecursively(SCRATCH);
             }
         }
-    }
-
-    /** A one-core-per-executor job started before both registered could run every task on one. */
-    private static void awaitTwoExecutors() {
-        SparkContext sc = spark.sparkContext();
-        await(Duration.ofSeconds(90), "2 executors registered", () -> List.of(sc.statusTracker().getExecutorInfos()).toString(),
-                () -> sc.statusTracker().getExecutorInfos().length >= 3);
     }
 
     @Test
