@@ -82,6 +82,8 @@ class FencedMutexTest {
         FencedMutex mine = FencedMutex.named(a, "busy");
         try (LockLease held = mine.acquire(Duration.ofSeconds(5)).orElseThrow()) {
             assertThat(FencedMutex.named(b, "busy").acquire(Duration.ofMillis(300))).isEmpty();
+            // b deleted its waiting node on its own session; a's server may not have applied that yet.
+            SyncedRead.sync(a.curator(), "/locks/busy");
             assertThat(a.curator().getChildren().forPath("/locks/busy")).hasSize(1)
                     .allMatch(n -> held.nodePath().endsWith(n));
             assertThatThrownBy(() -> mine.acquire(Duration.ofMillis(100)))
