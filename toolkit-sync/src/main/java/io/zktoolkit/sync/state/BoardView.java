@@ -14,6 +14,8 @@ import org.apache.curator.framework.listen.StandardListenerManager;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.utils.ZKPaths;
+import org.apache.zookeeper.KeeperException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,7 +80,40 @@ final class BoardView implements AutoCloseable {
         return all;
     }
 
-    private void onData(ChildData node) {
+    /**
+     * Reads the job's task znodes directly and folds them in. The cache reads a new znode only
+     * after listing its parent, so task entries written in the same transaction as the job's end
+     * can reach the view after it; this session's reads see at least what it has seen, so once
+     * these return the view holds every task status written before the end it saw.
+     *
+     * @return false when not every read returned by the deadline (the cache still catches up)
+     */
+    boolean catchUp(String jobId, Duration timeout) throws InterruptedException {
+        String tasks = ZKPaths.makePath(root, jobId, JobBoard.TASKS);
+        try {
+            List<String> children = curator.getChildren().forPath(tasks);
+            CountDownLatch read = new CountDownLatch(children.size());
+            for (String child : children) {
+                curator.getData().inBackground((client, event) -> {
+                    if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
+                        onData(new ChildData(event.getPath(), event.getStat(), event.getData()));
+                    }
+                    read.countDown();
+                }).forPath(ZKPaths.makePath(tasks, child));
+            }
+            return read.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (KeeperException.NoNodeException e) {
+            return true;   // no task was ever written
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            LOG.debug("Job board: could not read the tasks of {} directly ({}); the view catches up by itself", jobId, e.toString());
+            return false;
+        }
+    }
+
+    /** Synchronized: the cache's thread and {@link #catchUp} may deliver the same znode at once. */
+    private synchronized void onData(ChildData node) {
         String[] parts = relative(node.getPath());
         if (parts == null) {
             return;

@@ -261,7 +261,9 @@ public final class JobBoard implements Closeable {
 
     /**
      * Waits until the job has finished (it may not be on the board yet) and returns its final
-     * status: SUCCEEDED, FAILED or CANCELLED, for the caller to check.
+     * status: SUCCEEDED, FAILED or CANCELLED, for the caller to check. When it returns,
+     * {@link #job(String)} also holds every task status written before the job's end (read
+     * directly if the cached view has not had them yet).
      *
      * @throws JobStateException when the job is abandoned or removed before finishing, or at the
      *                           deadline (naming its last state or that it never appeared)
@@ -305,13 +307,16 @@ public final class JobBoard implements Closeable {
                     }
                 });
                 try {
-                    return finished.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    RunStatus end = finished.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    view.catchUp(jobId, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                    return end;
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof SuspectedAbandoned)) {
                         throw (JobStateException) e.getCause();
                     }
                     Optional<RunStatus> settled = settleAbandoned(jobId);
                     if (settled.isPresent()) {
+                        view.catchUp(jobId, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
                         return settled.get();
                     }
                     Thread.sleep(50);   // the publisher is back (resumed); the view catches up

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * loop) never waits on ZooKeeper. Updates to one znode coalesce: only the newest is written, and
  * a re-submitted znode moves to the back of the queue, so znodes are written in the order of
  * their last updates (a job's final status after its tasks' final statuses). Each batch is one
- * transaction, so a watcher never sees half of it. A batch cut by a connection loss is retried
+ * transaction, so a read never sees half of it; a cached view (the board's) reads each znode on
+ * its own, though, and may show one of a batch a round trip before another. A batch cut by a connection loss is retried
  * whole: its data are complete statuses, so landing twice changes nothing, and a create that
  * already landed is turned into a set after a read-back.
  */

@@ -84,6 +84,41 @@ class JobBoardTest {
         assertThat(watcher.missed).isEmpty();
     }
 
+    /**
+     * The job's end and its tasks' statuses land in one transaction (written while the quorum was
+     * away, so the writer queued them all), but the watcher's cache reads a new task znode only
+     * after listing the tasks: awaitFinished must still return with every task in the view.
+     */
+    @Test
+    void awaitFinishedReturnsWithEveryTaskWrittenInTheSameTransactionAsTheEnd() throws Exception {
+        JobBoard publisherBoard = board(zk.open());
+        JobBoard watcherBoard = board(zk.open());
+        int tasks = 150;   // with the job, within one batch of the writer
+        for (int round = 0; round < 3; round++) {
+            String id = "burst-" + round;
+            try (JobReporter job = publisherBoard.publish(id)) {
+                awaitOnView(watcherBoard, id);
+                zk.quorum().kill(1);
+                zk.quorum().kill(2);
+                for (int t = 0; t < tasks; t++) {
+                    job.task("t-" + t).succeeded(Map.of());
+                }
+                job.succeeded(Map.of());
+                zk.quorum().restart(1);
+                zk.quorum().restart(2);
+                RunStatus end = watcherBoard.awaitFinished(id, WAIT);
+                JobSnapshot seen = watcherBoard.job(id).orElseThrow();
+                assertThat(end.state()).isEqualTo(RunState.SUCCEEDED);
+                assertThat(seen.tasks()).as("round " + round).hasSize(tasks);
+                assertThat(seen.tasksIn(RunState.SUCCEEDED)).isEqualTo(tasks);
+            }
+        }
+    }
+
+    private static void awaitOnView(JobBoard board, String id) throws InterruptedException {
+        waitUntil(() -> board.job(id).isPresent());
+    }
+
     @Test
     void noWatcherLosesOrReordersAnUpdateWhileAServerIsKilledMidRun() throws Exception {
         JobBoard publisherBoard = board(zk.open());

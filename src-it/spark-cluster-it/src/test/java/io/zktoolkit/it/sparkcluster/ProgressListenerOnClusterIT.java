@@ -248,8 +248,13 @@ class ProgressListenerOnClusterIT {
         SparkAttempts.Job spark = ATTEMPTS.job(index);
         int job = spark.jobId();
         await(WAIT, "the Spark job's events", ATTEMPTS::toString, () -> spark.ends().size() == spark.totalTasks() + failedAttempts);
-        JobSnapshot board = awaitOnBoard("job-" + job + " SUCCEEDED", s -> s.tasks().containsKey("job-" + job)
-                && s.tasks().get("job-" + job).state() == RunState.SUCCEEDED);
+        // The watcher's cache reads each znode on its own: the job's SUCCEEDED can reach it a round
+        // trip before a stage or task entry written in the same transaction (after a reconnect, a
+        // whole backlog lands in one), so wait for every entry, not the job's alone.
+        JobSnapshot board = awaitOnBoard("job-" + job + ", its stages and its tasks' last attempts on the board",
+                s -> isSucceeded(s, "job-" + job) && spark.stageIds().stream().allMatch(stage -> isSucceeded(s, "stage-" + stage))
+                        && spark.endsPerTask().entrySet().stream().allMatch(task -> showsAttempt(s, task.getKey(),
+                                task.getValue().get(task.getValue().size() - 1))));
         RunStatus jobEntry = board.tasks().get("job-" + job);
         assertThat(jobEntry.done()).isEqualTo(spark.totalTasks()).isEqualTo(jobEntry.total());
         for (int stage : spark.stageIds()) {
@@ -264,13 +269,24 @@ class ProgressListenerOnClusterIT {
             assertThat(RECORDED.awaitEnd(taskKey(task.getKey()), expected.size())).as(task.getKey() + " " + task.getValue())
                     .containsExactlyElementsOf(expected);
             SparkAttempts.End last = task.getValue().get(task.getValue().size() - 1);
-            RunStatus entry = watcher.job(BOARD_JOB).orElseThrow().tasks().get(task.getKey());
+            RunStatus entry = board.tasks().get(task.getKey());
             assertThat(entry.attributes()).as(task.getKey()).containsEntry("executor", last.executorId())
                     .containsEntry("host", last.host()).containsEntry("attempt", Integer.toString(last.attempt()));
             assertThat(last.host()).isIn(HOSTS);
         }
         assertThat(RECORDED.missed).isEmpty();
         return spark;
+    }
+
+    private static boolean isSucceeded(JobSnapshot board, String task) {
+        RunStatus entry = board.tasks().get(task);
+        return entry != null && entry.state() == RunState.SUCCEEDED;
+    }
+
+    private static boolean showsAttempt(JobSnapshot board, String task, SparkAttempts.End attempt) {
+        RunStatus entry = board.tasks().get(task);
+        return entry != null && entry.state().isFinished()
+                && Integer.toString(attempt.attempt()).equals(entry.attributes().get("attempt"));
     }
 
     private static JobSnapshot awaitOnBoard(String what, java.util.function.Predicate<JobSnapshot> done) {
