@@ -158,6 +158,8 @@ public final class ToolkitKeys {
         return hosts.replace(" ", "");
     }
 
+    private static final int MAX_NAMESPACE_LENGTH = 200;
+
     private static String parseNamespace(String text) {
         String ns = text.trim();
         if (ns.isEmpty()) {
@@ -165,6 +167,11 @@ public final class ToolkitKeys {
         }
         if (ns.startsWith("/") || ns.endsWith("/")) {
             throw new IllegalArgumentException("'" + ns + "' must not start or end with '/'; for example team/etl");
+        }
+        if (ns.length() > MAX_NAMESPACE_LENGTH) {
+            // It prefixes every path the toolkit writes; a long one eats into names and requests alike.
+            throw new IllegalArgumentException("the namespace is " + ns.length() + " characters long; at most "
+                    + MAX_NAMESPACE_LENGTH + ", for example team/etl");
         }
         try {
             PathUtils.validatePath("/" + ns);

@@ -99,13 +99,17 @@ class BadInputBatteryTest {
     @Test
     void invalidNamespacesAreRefusedNamingTheKey() {
         for (String bad : new String[] {"/etl", "etl/", "team//etl", "..", "team/../etl", ".", "team/./etl",
-                "te\u0000am", "te\u0001am", "zookeeper", "zookeeper/quota"}) {
+                "te\u0000am", "te\u0001am", "zookeeper", "zookeeper/quota", "team/" + "e".repeat(196)}) {
             assertThatThrownBy(() -> ToolkitSettings.fromMap(Map.of("zk.namespace", bad), "ns.properties",
                     new io.zktoolkit.config.settings.Interpolator(k -> null, k -> null, null))).as(bad)
                     .isInstanceOf(SettingsException.class)
                     .hasMessageContaining("Invalid settings in ns.properties: zk.namespace: value '")
-                    .hasMessageMatching("(?s).*(must not start or end with '/'|not a valid znode path|reserved by ZooKeeper).*");
+                    .hasMessageMatching("(?s).*(must not start or end with '/'|not a valid znode path|reserved by ZooKeeper"
+                            + "|201 characters long; at most 200).*");
         }
+        String longest = "team/" + "e".repeat(195);
+        assertThat(ToolkitSettings.fromMap(Map.of("zk.namespace", longest), "ns.properties",
+                new io.zktoolkit.config.settings.Interpolator(k -> null, k -> null, null)).namespace()).isEqualTo(longest);
     }
 
     @Test

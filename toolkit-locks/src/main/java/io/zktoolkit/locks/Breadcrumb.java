@@ -1,5 +1,7 @@
 package io.zktoolkit.locks;
 
+import io.zktoolkit.config.settings.StrictUtf8;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
@@ -18,7 +20,14 @@ public record Breadcrumb(String participantId, long token, Instant since) {
     }
 
     static Breadcrumb decode(String path, byte[] data) {
-        String[] parts = new String(data, StandardCharsets.UTF_8).split("\n", -1);
+        String text;
+        try {
+            text = StrictUtf8.decode(data);
+        } catch (CharacterCodingException e) {
+            // A participant id with replaced bytes would name someone else, who might then be fenced.
+            throw notABreadcrumb(path, "its " + data.length + " bytes are not UTF-8 text");
+        }
+        String[] parts = text.split("\n", -1);
         try {
             if (parts.length == 3) {
                 return new Breadcrumb(parts[0], Long.parseLong(parts[1]), Instant.ofEpochMilli(Long.parseLong(parts[2])));
@@ -26,7 +35,11 @@ public record Breadcrumb(String participantId, long token, Instant since) {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalStateException("Breadcrumb " + path + " is not a ZK Toolkit breadcrumb (participant, token, time"
-                + " on three lines); it may have been written by another tool");
+        throw notABreadcrumb(path, "it may have been written by another tool");
+    }
+
+    private static IllegalStateException notABreadcrumb(String path, String why) {
+        return new IllegalStateException("Breadcrumb " + path + " is not a ZK Toolkit breadcrumb (participant, token, time"
+                + " on three lines); " + why);
     }
 }

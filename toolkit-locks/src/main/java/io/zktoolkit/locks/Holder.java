@@ -1,7 +1,9 @@
 package io.zktoolkit.locks;
 
+import io.zktoolkit.config.settings.StrictUtf8;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -39,13 +41,19 @@ public record Holder(String host, long pid, String job) {
         return ("host=" + host + "\npid=" + pid + "\njob=" + job).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Reads a node's data; nodes made by other tools (no or foreign data) come back as unknown. */
+    /** Reads a node's data; nodes made by other tools (no, foreign or non-UTF-8 data) come back as unknown. */
     static Holder decode(byte[] data) {
         String host = "unknown";
         long pid = -1;
         String job = "unknown";
-        if (data != null) {
-            for (String line : new String(data, StandardCharsets.UTF_8).split("\n")) {
+        String text;
+        try {
+            text = data == null ? "" : StrictUtf8.decode(data);
+        } catch (CharacterCodingException e) {
+            text = "";   // replaced bytes would show a holder that does not exist
+        }
+        if (!text.isEmpty()) {
+            for (String line : text.split("\n")) {
                 if (line.startsWith("host=")) {
                     host = line.substring(5);
                 } else if (line.startsWith("pid=")) {

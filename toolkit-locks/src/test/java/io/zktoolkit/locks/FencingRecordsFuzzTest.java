@@ -1,6 +1,7 @@
 package io.zktoolkit.locks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -9,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 
 /**
  * Fuzzes what the lock recipes read back from ZooKeeper about holders and fencing tokens: the
@@ -31,6 +33,23 @@ class FencingRecordsFuzzTest {
             return;
         }
         assertThat(Breadcrumb.decode(PATH, read.encode())).isEqualTo(read);
+    }
+
+    /** Replaced bytes would make a participant id that names someone else, who might then be fenced. */
+    @Test
+    void aBreadcrumbThatIsNotUtf8IsRefusedNamingThePath() {
+        byte[] latin1 = "r\u00e9gion-a\n7\n1700000000000".getBytes(StandardCharsets.ISO_8859_1);
+        assertThatThrownBy(() -> Breadcrumb.decode(PATH, latin1)).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("Breadcrumb " + PATH + " is not a ZK Toolkit breadcrumb")
+                .hasMessageContaining("bytes are not UTF-8 text");
+    }
+
+    @Test
+    void aHolderThatIsNotUtf8ReadsAsUnknown() {
+        Holder read = Holder.decode("host=h\u00f4te\npid=42\njob=etl".getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(read.host()).isEqualTo("unknown");
+        assertThat(read.job()).isEqualTo("unknown");
+        assertThat(Holder.decode("host=h\u00f4te\npid=42\njob=etl".getBytes(StandardCharsets.UTF_8)).host()).isEqualTo("h\u00f4te");
     }
 
     @FuzzTest(maxDuration = "60s")

@@ -1,9 +1,7 @@
 package io.zktoolkit.sync;
 
-import java.nio.ByteBuffer;
+import io.zktoolkit.config.settings.StrictUtf8;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 
 /** Reading the text every znode of this module holds, strictly, so damage is reported instead of read. */
 public final class StoredText {
@@ -20,8 +18,7 @@ public final class StoredText {
             throw new CorruptSyncDataException(path, "the znode is empty");
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(data)).toString();
+            return StrictUtf8.decode(data);
         } catch (CharacterCodingException e) {
             throw new CorruptSyncDataException(path, "the data is not UTF-8 text (" + data.length + " bytes)");
         }
