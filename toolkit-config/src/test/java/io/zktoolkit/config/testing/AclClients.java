@@ -94,15 +94,34 @@ public final class AclClients implements AutoCloseable {
      * {@code reader}'s identity: equal before and after means a call changed nothing.
      */
     public static Map<String, String> snapshot(ToolkitClient reader) throws Exception {
-        CuratorFramework root = root(reader);
         Map<String, String> tree = new TreeMap<>();
-        for (Map.Entry<String, String> node : ZnodeTree.read(root).entrySet()) {
-            Stat stat = new Stat();
-            List<ACL> acl = root.getACL().storingStatIn(stat).forPath(node.getKey());
-            tree.put(node.getKey(), node.getValue() + " v" + stat.getVersion() + " cv" + stat.getCversion()
-                    + " av" + stat.getAversion() + " mzxid" + stat.getMzxid() + " " + acl);
-        }
+        walk(root(reader), "/", tree);
         return tree;
+    }
+
+    /** Like {@link ZnodeTree#read}, but a node the reader may not read is recorded as such. */
+    private static void walk(CuratorFramework root, String path, Map<String, String> tree) throws Exception {
+        Stat stat = new Stat();
+        String data;
+        List<String> children;
+        try {
+            byte[] bytes = root.getData().storingStatIn(stat).forPath(path);
+            data = bytes == null ? "-" : java.util.HexFormat.of().formatHex(bytes);
+            children = root.getChildren().forPath(path);
+        } catch (KeeperException.NoAuthException unreadable) {
+            // exists() needs read access too; its parent's child version still shows any change
+            tree.put(path, "(not readable)");
+            return;
+        } catch (KeeperException.NoNodeException goneMeanwhile) {
+            return;
+        }
+        tree.put(path, data + " v" + stat.getVersion() + " cv" + stat.getCversion() + " av" + stat.getAversion()
+                + " mzxid" + stat.getMzxid() + " children" + stat.getNumChildren());
+        for (String child : children) {
+            if (!(path.equals("/") && child.equals("zookeeper"))) {
+                walk(root, ZKPaths.makePath(path, child), tree);
+            }
+        }
     }
 
     /** The ACL of every node below {@code /}, except {@code /} and ZooKeeper's own. */
