@@ -1,5 +1,6 @@
 package io.zktoolkit.discovery;
 
+import io.zktoolkit.config.AccessDeniedException;
 import io.zktoolkit.config.ToolkitClient;
 import java.io.Closeable;
 import java.io.IOException;
@@ -81,6 +82,7 @@ public final class ServiceRegistry implements Closeable {
         try {
             discovery.start();
         } catch (Exception e) {
+            AccessDeniedException.throwIfDenied(e, "start the service registry at " + ROOT);
             throw new DiscoveryException("Could not start the service registry at " + ROOT + ": " + e, e);
         }
         state = State.STARTED;
@@ -100,6 +102,7 @@ public final class ServiceRegistry implements Closeable {
         try {
             discovery.registerService(endpoint.toInstance());
         } catch (Exception e) {
+            AccessDeniedException.throwIfDenied(e, "register " + endpoint.name() + " instance " + endpoint.id());
             throw new DiscoveryException("Could not register " + endpoint.name() + " instance " + endpoint.id()
                     + " (" + endpoint.hostAndPort() + "): " + e, e);
         }
@@ -122,6 +125,7 @@ public final class ServiceRegistry implements Closeable {
             // Nothing was ever registered in this namespace.
             return List.of();
         } catch (Exception e) {
+            AccessDeniedException.throwIfDenied(e, "list services under " + ROOT);
             throw new DiscoveryException("Could not list services under " + ROOT + ": " + e, e);
         }
     }
@@ -131,6 +135,7 @@ public final class ServiceRegistry implements Closeable {
         try {
             discovery.updateService(endpoint.toInstance());
         } catch (Exception e) {
+            AccessDeniedException.throwIfDenied(e, "update " + endpoint.name() + " instance " + endpoint.id());
             throw new DiscoveryException("Could not update " + endpoint.name() + " instance " + endpoint.id() + ": " + e, e);
         }
     }

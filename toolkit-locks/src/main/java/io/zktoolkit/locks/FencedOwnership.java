@@ -1,5 +1,6 @@
 package io.zktoolkit.locks;
 
+import io.zktoolkit.config.AccessDeniedException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -143,6 +144,8 @@ public abstract class FencedOwnership implements AutoCloseable {
             }
             throw new IllegalArgumentException("Fenced write failed: a path in the transaction does not exist: "
                     + e.getPath(), e);
+        } catch (KeeperException.NoAuthException e) {
+            AccessDeniedException.throwIfDenied(e, "write under " + description + " (token " + token + ")", all);
         } catch (KeeperException.ConnectionLossException | KeeperException.OperationTimeoutException e) {
             throw outcomeUnknown(e);
         } catch (InterruptedException e) {

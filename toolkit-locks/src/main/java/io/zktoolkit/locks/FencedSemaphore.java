@@ -1,5 +1,6 @@
 package io.zktoolkit.locks;
 
+import io.zktoolkit.config.AccessDeniedException;
 import io.zktoolkit.config.ToolkitClient;
 import java.io.IOException;
 import java.time.Duration;
@@ -67,6 +68,7 @@ public final class FencedSemaphore {
             Thread.currentThread().interrupt();
             throw new LockLostException("Interrupted while waiting for semaphore " + path, e);
         } catch (Exception e) {
+            AccessDeniedException.throwIfDenied(e, "acquire " + count + " lease(s) of semaphore " + path);
             throw new LockLostException("Could not acquire " + count + " lease(s) of semaphore " + path + ": " + e, e);
         }
         if (leases == null) {

@@ -1,5 +1,6 @@
 package io.zktoolkit.locks;
 
+import io.zktoolkit.config.AccessDeniedException;
 import io.zktoolkit.config.ToolkitClient;
 import java.io.Closeable;
 import java.io.IOException;
@@ -110,6 +111,7 @@ public final class LeaderElection implements Closeable {
         try {
             latch.start();
         } catch (Exception e) {
+            AccessDeniedException.throwIfDenied(e, "join election " + group);
             throw new LockLostException("Could not join election " + group + ": " + e, e);
         }
     }

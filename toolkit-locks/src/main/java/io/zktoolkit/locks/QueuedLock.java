@@ -1,5 +1,6 @@
 package io.zktoolkit.locks;
 
+import io.zktoolkit.config.AccessDeniedException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -64,6 +65,7 @@ final class QueuedLock implements FencedLock {
             Thread.currentThread().interrupt();
             throw new LockLostException("Interrupted while waiting for " + description, e);
         } catch (Exception e) {
+            AccessDeniedException.throwIfDenied(e, "acquire " + description);
             throw new LockLostException("Could not acquire " + description + ": " + e, e);
         }
         if (!acquired) {

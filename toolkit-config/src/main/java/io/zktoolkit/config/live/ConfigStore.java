@@ -1,5 +1,6 @@
 package io.zktoolkit.config.live;
 
+import io.zktoolkit.config.AccessDeniedException;
 import io.zktoolkit.config.ToolkitClient;
 import io.zktoolkit.config.settings.PropertiesFile;
 import io.zktoolkit.config.settings.Secret;
@@ -142,6 +143,7 @@ public final class ConfigStore {
                 }
             }
         } catch (Exception e) {
+            AccessDeniedException.throwIfDenied(e, "list the configuration sets under " + base);
             throw new ConfigStoreException("Could not list the configuration sets under " + base + ": " + e, e);
         }
         names.sort(null);
@@ -367,6 +369,7 @@ public final class ConfigStore {
         } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException e) {
             throw new ConfigConflictException(name, current.version(), readCurrent(name));
         } catch (Exception e) {
+            AccessDeniedException.throwIfDenied(e, "publish version " + next.version() + " of configuration set " + name);
             throw failure(name, e);
         }
         pruneHistory(name);
@@ -381,8 +384,13 @@ public final class ConfigStore {
         CuratorOp write = current.zkVersion() == ConfigSnapshot.NO_NODE
                 ? curator.transactionOp().create().forPath(setPath, data)
                 : curator.transactionOp().setData().withVersion(current.zkVersion()).forPath(setPath, data);
-        curator.transaction().forOperations(List.of(write,
-                curator.transactionOp().create().forPath(historyPath(name, versionNode(next.version())), data)));
+        List<CuratorOp> ops = List.of(write,
+                curator.transactionOp().create().forPath(historyPath(name, versionNode(next.version())), data));
+        try {
+            curator.transaction().forOperations(ops);
+        } catch (KeeperException.NoAuthException e) {
+            AccessDeniedException.throwIfDenied(e, "publish version " + next.version() + " of configuration set " + name, ops);
+        }
     }
 
     /**
@@ -473,6 +481,7 @@ public final class ConfigStore {
         if (e instanceof InterruptedException) {
             Thread.currentThread().interrupt();
         }
+        AccessDeniedException.throwIfDenied(e, "read configuration set " + name);
         return new ConfigStoreException("ZooKeeper operation on configuration set " + name + " at "
                 + curator.getZookeeperClient().getCurrentConnectionString() + " failed: " + e, e);
     }

@@ -1,5 +1,6 @@
 package io.zktoolkit.discovery.hive;
 
+import io.zktoolkit.config.AccessDeniedException;
 import io.zktoolkit.config.AclMode;
 import io.zktoolkit.config.ToolkitClient;
 import io.zktoolkit.config.ToolkitKeys;
@@ -182,6 +183,8 @@ public final class HiveServerRegistrar implements Closeable {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
+            AccessDeniedException.throwIfDenied(e, "register HiveServer2 " + endpoint.instanceUri() + " under "
+                    + fullPath(layout.instancesPath()));
             throw e instanceof IllegalStateException ise ? ise
                     : new IllegalStateException("Cannot register HiveServer2 " + endpoint.instanceUri() + " under "
                             + fullPath(layout.instancesPath()) + ": " + e, e);

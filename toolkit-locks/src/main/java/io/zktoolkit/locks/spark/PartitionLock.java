@@ -1,5 +1,6 @@
 package io.zktoolkit.locks.spark;
 
+import io.zktoolkit.config.TransactionFailure;
 import io.zktoolkit.locks.LockLease;
 import io.zktoolkit.locks.LockLostException;
 import java.time.Instant;
@@ -8,7 +9,6 @@ import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.OpResult;
 
 /**
  * One attempt's hold on its partition's lock (see {@link PartitionCommits}), and the only way to
@@ -88,7 +88,7 @@ public final class PartitionLock implements AutoCloseable {
                 curator.transaction().forOperations(ops);
                 return new CommitResult(CommitResult.Outcome.COMMITTED, attempt, mine);
             } catch (KeeperException e) {
-                int failed = failedOp(e);
+                int failed = TransactionFailure.failedOp(e);
                 if (failed == markerOp && e.code() == KeeperException.Code.NONODE && !parentsCreated) {
                     createParents(markerPath);
                     parentsCreated = true;
@@ -173,21 +173,5 @@ public final class PartitionLock implements AutoCloseable {
             throw new LockLostException("Could not create " + parent + " for the commit of " + attempt + ": " + e
                     + "; nothing was committed, so discard this attempt's output", e);
         }
-    }
-
-    /** The index of the operation that failed the transaction, or -1 when ZooKeeper did not say. */
-    private static int failedOp(KeeperException e) {
-        List<OpResult> results = e.getResults();
-        if (results == null) {
-            return -1;
-        }
-        for (int i = 0; i < results.size(); i++) {
-            if (results.get(i) instanceof OpResult.ErrorResult error
-                    && error.getErr() != KeeperException.Code.OK.intValue()
-                    && error.getErr() != KeeperException.Code.RUNTIMEINCONSISTENCY.intValue()) {
-                return i;
-            }
-        }
-        return -1;
     }
 }

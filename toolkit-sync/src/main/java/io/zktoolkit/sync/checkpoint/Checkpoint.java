@@ -1,5 +1,6 @@
 package io.zktoolkit.sync.checkpoint;
 
+import io.zktoolkit.config.AccessDeniedException;
 import io.zktoolkit.sync.CorruptSyncDataException;
 import io.zktoolkit.sync.OutcomeUnknownException;
 import io.zktoolkit.sync.SyncException;
@@ -63,6 +64,7 @@ public final class Checkpoint {
         } catch (KeeperException.NoNodeException e) {
             return CheckpointSnapshot.absent(name, path);
         } catch (Exception e) {
+            AccessDeniedException.throwIfDenied(e, "read checkpoint " + name);
             throw new SyncException("Could not read checkpoint " + name + " at " + path + ": " + e, e);
         }
         return CheckpointFormat.decode(name, path, data, stat.getVersion());
@@ -129,6 +131,7 @@ public final class Checkpoint {
             }
             return curator().transactionOp().setData().withVersion(basedOn.zkVersion()).forPath(path, data);
         } catch (Exception e) {
+            AccessDeniedException.throwIfDenied(e, "create the parent of checkpoint " + name);
             throw new SyncException("Could not prepare the write of checkpoint " + name + " at " + path + ": " + e, e);
         }
     }
