@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.zktoolkit.config.ToolkitClient;
 import io.zktoolkit.config.ToolkitKeys;
 import io.zktoolkit.config.ToolkitSettings;
+import io.zktoolkit.it.harness.ChildJvm;
 import io.zktoolkit.it.harness.ParentWatch;
 import io.zktoolkit.it.zookeeper.FencedCounter.Attempt;
 import io.zktoolkit.it.zookeeper.FencedCounter.Increment;
@@ -78,6 +79,19 @@ public final class FencedCounterClientMain {
         System.out.println("DONE " + clientId);
         System.out.flush();
         System.exit(0);
+    }
+
+    /**
+     * Starts a client JVM.
+     *
+     * @param ledger where it writes its attempts
+     * @param stop the file whose appearance ends it
+     * @param session its session timeout
+     */
+    static ChildJvm start(String connectString, String clientId, Path ledger, Path stop, Duration session) {
+        return ClientJvms.builder(FencedCounterClientMain.class, "client-" + clientId)
+                .args(connectString, clientId, ledger.toString(), stop.toString(), Long.toString(session.toMillis()))
+                .start();
     }
 
     /** Takes the lock, increments under it until done or a write fails, lets go. */
