@@ -85,7 +85,12 @@ final class FencedCounter {
          */
         FENCED,
         /** The request failed in a way that does not say whether it committed (connection lost, retry). */
-        UNKNOWN
+        UNKNOWN,
+        /**
+         * Noted just before the write is sent, and superseded by the outcome noted after it. A ledger whose
+         * last word on an increment is this one belongs to a client killed mid-write: the audit looks it up.
+         */
+        SENT
     }
 
     /**

@@ -120,8 +120,10 @@ public final class FencedCounterClientMain {
                     note("READ_FAILED " + e);
                     return;
                 }
-                Attempt attempt = FencedCounter.write(zk.curator(), lease, value + 1,
-                        new Increment(clientId, ++seq, lease.token()));
+                Increment increment = new Increment(clientId, ++seq, lease.token());
+                // Noted first, so that a kill -9 during the write still leaves the attempt in the ledger.
+                note(new Attempt(FencedCounter.Outcome.SENT, increment, "").line());
+                Attempt attempt = FencedCounter.write(zk.curator(), lease, value + 1, increment);
                 note(attempt.line());
                 if (attempt.outcome() != FencedCounter.Outcome.ACKED) {
                     return;
