@@ -23,13 +23,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 import org.apache.zookeeper.server.EphemeralType;
 import org.junit.jupiter.api.Assertions;
@@ -172,7 +173,7 @@ class ChaosSoakIT {
             }
             // Every client is closed or killed: once the servers have expired the dead sessions, nothing ephemeral may remain.
             try (ToolkitClient inspector = ToolkitClient.open(InProcessClients.settings(connect))) {
-                Set<String> roots = new java.util.HashSet<>(WORKLOAD_ROOTS);
+                Set<String> roots = new HashSet<>(WORKLOAD_ROOTS);
                 roots.add(ConfigStore.builder(inspector).build().root());
                 verdict.checkZnodes(awaitNoEphemerals(inspector.curator()), roots);
             }
@@ -316,7 +317,7 @@ class ChaosSoakIT {
                 String task = String.format(Locale.ROOT, "task-%04d", submitted.size() + batch.size());
                 try {
                     observer.curator().create().forPath(FleetWorkerMain.AUDIT + "/" + task);
-                } catch (org.apache.zookeeper.KeeperException.NodeExistsException e) {
+                } catch (KeeperException.NodeExistsException e) {
                     // Created by an earlier attempt whose reply was lost.
                 }
                 batch.add(task);

@@ -80,9 +80,9 @@ final class FaultSchedule {
     record Targets(int servers, int workers, int lockClients, int inProcessClients) {
     }
 
-    private static final int MIN_CALM_MILLIS = 500;
+    /** The shortest and longest calm gap before a fault, per lane, in ms. */
     private static final Map<Lane, int[]> CALM_MILLIS = Map.of(Lane.SERVERS, new int[] {1_000, 3_000},
-            Lane.CLIENTS, new int[] {MIN_CALM_MILLIS, 2_500});
+            Lane.CLIENTS, new int[] {500, 2_500});
 
     private final long seed;
     private final Targets targets;

@@ -2,6 +2,7 @@ package io.zktoolkit.it.zookeeper;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -128,7 +129,7 @@ final class SoakVerdict {
 
     /** The number of violations of each check, zero included for {@code checks}. */
     Map<String, Long> countsBy(Collection<String> checks) {
-        Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        Map<String, Long> counts = new LinkedHashMap<>();
         checks.forEach(c -> counts.put(c, 0L));
         violations.forEach(v -> counts.merge(v.check(), 1L, Long::sum));
         return counts;
