@@ -7,6 +7,7 @@ import io.zktoolkit.locks.FencingTokenGuard;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -46,7 +47,7 @@ final class CounterAudit {
      *
      * @param counter the counter's final value
      * @param records every record node, in any order
-     * @param attempts every line of every client's ledger that is an attempt
+     * @param attempts every line of every client's ledger that is an attempt, each client's in ledger order
      */
     static CounterAudit of(long counter, List<Committed> records, List<Attempt> attempts) {
         CounterAudit audit = new CounterAudit(counter, records, attempts);
@@ -98,12 +99,17 @@ final class CounterAudit {
     private void reconcile() {
         Map<String, Committed> byName = new HashMap<>();
         commitOrder.forEach(record -> byName.put(record.increment().nodeName(), record));
-        Map<String, Attempt> attemptByName = new HashMap<>();
+        Map<String, Attempt> attemptByName = new LinkedHashMap<>();
         for (Attempt attempt : attempts) {
             Increment increment = attempt.increment();
-            if (attemptByName.put(increment.nodeName(), attempt) != null) {
+            Attempt earlier = attemptByName.put(increment.nodeName(), attempt);
+            // A SENT note is followed by the write's outcome for the same increment; anything else repeated is a reuse.
+            if (earlier != null && !(earlier.outcome() == Outcome.SENT && attempt.outcome() != Outcome.SENT)) {
                 unexplainedRecords.add(increment.client() + " sent sequence number " + increment.seq() + " twice");
             }
+        }
+        for (Attempt attempt : attemptByName.values()) {
+            Increment increment = attempt.increment();
             Committed record = byName.get(increment.nodeName());
             if (attempt.outcome() == Outcome.ACKED) {
                 acknowledgedPerClient.merge(increment.client(), 1, Integer::sum);

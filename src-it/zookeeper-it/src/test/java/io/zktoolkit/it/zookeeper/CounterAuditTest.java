@@ -67,6 +67,19 @@ class CounterAuditTest {
     }
 
     @Test
+    void aWriteNotedAsSentByAClientKilledMidWriteIsLookedUpAndTheOutcomeAfterItSupersedesIt() {
+        CounterAudit audit = CounterAudit.of(2, List.of(new Committed(A1, 101), new Committed(A2, 102)),
+                List.of(new Attempt(Outcome.SENT, A1, ""), acked(A1), new Attempt(Outcome.SENT, A2, ""),
+                        new Attempt(Outcome.SENT, B1, "")));
+
+        assertThat(audit.unexplainedRecords()).isEmpty();
+        assertThat(audit.lostIncrements()).isEmpty();
+        assertThat(audit.committed(Outcome.SENT)).isEqualTo(1);
+        assertThat(audit.notCommitted(Outcome.SENT)).isEqualTo(1);
+        assertThat(audit.acknowledgedPerClient()).containsOnly(java.util.Map.entry("a", 1));
+    }
+
+    @Test
     void ledgerLinesRoundTrip() {
         Attempt attempt = new Attempt(Outcome.UNKNOWN, B2, "KeeperErrorCode = ConnectionLoss");
 

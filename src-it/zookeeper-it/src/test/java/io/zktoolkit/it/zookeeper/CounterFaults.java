@@ -3,16 +3,12 @@ package io.zktoolkit.it.zookeeper;
 import io.zktoolkit.config.ToolkitClient;
 import io.zktoolkit.it.harness.ChildJvm;
 import io.zktoolkit.it.harness.ProcessEnsemble;
-import io.zktoolkit.it.harness.SyncedRead;
-import io.zktoolkit.locks.LockInspector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
@@ -29,12 +25,9 @@ final class CounterFaults {
     /** Time between faults for the clients to get on with their work. */
     private static final Duration CALM = Duration.ofSeconds(1);
     private static final Duration QUORUM_WAIT = Duration.ofSeconds(30);
-    private static final int HOLDER_LOOKUPS = 20;
 
     private final ProcessEnsemble ensemble;
-    private final ToolkitClient observer;
-    private final String lockPath;
-    private final Map<Long, ChildJvm> clientsByPid;
+    private final LockHolders holders;
     private final Duration holderPause;
     private final Random random;
     private long started = System.nanoTime();
@@ -56,9 +49,7 @@ final class CounterFaults {
     CounterFaults(ProcessEnsemble ensemble, ToolkitClient observer, String lockPath, List<ChildJvm> clients,
             Duration holderPause, long seed) {
         this.ensemble = ensemble;
-        this.observer = observer;
-        this.lockPath = lockPath;
-        this.clientsByPid = clients.stream().collect(Collectors.toMap(ChildJvm::pid, c -> c));
+        this.holders = new LockHolders(observer, lockPath, () -> clients);
         this.holderPause = holderPause;
         this.random = new Random(seed);
     }
@@ -114,37 +105,15 @@ final class CounterFaults {
                 + ensemble.leaderIndex().orElse(-1) + " leads");
     }
 
-    /**
-     * Freezes the client that holds the lock for {@code holderPause}. The holder is looked up, frozen,
-     * and looked up again: if it let go in between, it is let run at once and the lookup starts over.
-     */
+    /** Freezes the client that holds the lock for {@code holderPause}. */
     private void pauseLockHolder() throws Exception {
-        for (int lookup = 0; lookup < HOLDER_LOOKUPS; lookup++) {
-            Optional<ChildJvm> holder = lockHolder();
-            if (holder.isEmpty()) {
-                Thread.sleep(50);
-                continue;
-            }
-            ChildJvm client = holder.get();
-            client.pause();
-            try {
-                if (lockHolder().filter(client::equals).isPresent()) {
-                    holderPauses++;
-                    note("paused lock holder " + client.name() + " for " + holderPause.toMillis() + " ms");
-                    Thread.sleep(holderPause.toMillis());
-                    return;
-                }
-            } finally {
-                client.resume();
-            }
+        Optional<String> frozen = holders.pauseHolder(holderPause);
+        if (frozen.isPresent()) {
+            holderPauses++;
+            note("froze lock holder " + frozen.get() + " for " + holderPause.toMillis() + " ms");
+        } else {
+            note("no lock holder stayed put long enough to freeze");
         }
-        note("no lock holder to pause after " + HOLDER_LOOKUPS + " lookups");
-    }
-
-    /** The client whose lock node is first in line, as of a sync with the leader. */
-    private Optional<ChildJvm> lockHolder() throws Exception {
-        SyncedRead.sync(observer.curator(), lockPath);
-        return new LockInspector(observer).lock(lockPath).map(info -> clientsByPid.get(info.holder().pid()));
     }
 
     private int randomFollower() {

@@ -2,12 +2,19 @@ package io.zktoolkit.it.zookeeper;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.zktoolkit.it.harness.SyncedRead;
 import io.zktoolkit.locks.LockLease;
 import io.zktoolkit.locks.LockLostException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
 
 /**
  * The resource of {@link FencedCounterUnderFaultsIT}, built so that an audit can check it: a counter
@@ -78,7 +85,12 @@ final class FencedCounter {
          */
         FENCED,
         /** The request failed in a way that does not say whether it committed (connection lost, retry). */
-        UNKNOWN
+        UNKNOWN,
+        /**
+         * Noted just before the write is sent, and superseded by the outcome noted after it. A ledger whose
+         * last word on an increment is this one belongs to a client killed mid-write: the audit looks it up.
+         */
+        SENT
     }
 
     /**
@@ -104,6 +116,11 @@ final class FencedCounter {
             return new Attempt(outcome, new Increment(parts[1], Long.parseLong(parts[2]), Long.parseLong(parts[3])),
                     parts.length == 5 ? parts[4] : "");
         }
+
+        /** Every attempt in a client's ledger file, skipping its other lines (lock events). */
+        static List<Attempt> readLedger(Path ledger) throws IOException {
+            return Files.readAllLines(ledger).stream().map(Attempt::parse).filter(Objects::nonNull).toList();
+        }
     }
 
     /** Creates the counter at 0 and the records' parent. */
@@ -115,6 +132,24 @@ final class FencedCounter {
     /** The counter's value as this client's server has it. */
     static long read(CuratorFramework curator) throws Exception {
         return Long.parseLong(new String(curator.getData().forPath(COUNTER), UTF_8));
+    }
+
+    /** The counter's value after a sync, so that it holds every committed increment. */
+    static long readSynced(CuratorFramework curator) throws Exception {
+        SyncedRead.sync(curator, COUNTER);
+        return read(curator);
+    }
+
+    /** Every record node with the zxid that created it, after a sync. */
+    static List<CounterAudit.Committed> readRecords(CuratorFramework curator) throws Exception {
+        SyncedRead.sync(curator, RECORDS);
+        List<CounterAudit.Committed> records = new ArrayList<>();
+        for (String name : curator.getChildren().forPath(RECORDS)) {
+            Stat stat = new Stat();
+            byte[] data = curator.getData().storingStatIn(stat).forPath(RECORDS + "/" + name);
+            records.add(new CounterAudit.Committed(Increment.decode(name, data), stat.getCzxid()));
+        }
+        return records;
     }
 
     /**

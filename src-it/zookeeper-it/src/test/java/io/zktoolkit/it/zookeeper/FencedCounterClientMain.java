@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.zktoolkit.config.ToolkitClient;
 import io.zktoolkit.config.ToolkitKeys;
 import io.zktoolkit.config.ToolkitSettings;
+import io.zktoolkit.it.harness.ChildJvm;
 import io.zktoolkit.it.harness.ParentWatch;
 import io.zktoolkit.it.zookeeper.FencedCounter.Attempt;
 import io.zktoolkit.it.zookeeper.FencedCounter.Increment;
@@ -80,6 +81,19 @@ public final class FencedCounterClientMain {
         System.exit(0);
     }
 
+    /**
+     * Starts a client JVM.
+     *
+     * @param ledger where it writes its attempts
+     * @param stop the file whose appearance ends it
+     * @param session its session timeout
+     */
+    static ChildJvm start(String connectString, String clientId, Path ledger, Path stop, Duration session) {
+        return ClientJvms.builder(FencedCounterClientMain.class, "client-" + clientId)
+                .args(connectString, clientId, ledger.toString(), stop.toString(), Long.toString(session.toMillis()))
+                .start();
+    }
+
     /** Takes the lock, increments under it until done or a write fails, lets go. */
     private void holdOnce(FencedMutex mutex) throws IOException, InterruptedException {
         Optional<LockLease> acquired;
@@ -106,8 +120,10 @@ public final class FencedCounterClientMain {
                     note("READ_FAILED " + e);
                     return;
                 }
-                Attempt attempt = FencedCounter.write(zk.curator(), lease, value + 1,
-                        new Increment(clientId, ++seq, lease.token()));
+                Increment increment = new Increment(clientId, ++seq, lease.token());
+                // Noted first, so that a kill -9 during the write still leaves the attempt in the ledger.
+                note(new Attempt(FencedCounter.Outcome.SENT, increment, "").line());
+                Attempt attempt = FencedCounter.write(zk.curator(), lease, value + 1, increment);
                 note(attempt.line());
                 if (attempt.outcome() != FencedCounter.Outcome.ACKED) {
                     return;

@@ -7,10 +7,7 @@ import io.zktoolkit.config.ToolkitKeys;
 import io.zktoolkit.config.ToolkitSettings;
 import io.zktoolkit.it.harness.ChildJvm;
 import io.zktoolkit.it.harness.ProcessEnsemble;
-import io.zktoolkit.it.harness.SyncedRead;
-import io.zktoolkit.it.zookeeper.CounterAudit.Committed;
 import io.zktoolkit.it.zookeeper.FencedCounter.Attempt;
-import io.zktoolkit.it.zookeeper.FencedCounter.Increment;
 import io.zktoolkit.it.zookeeper.FencedCounter.Outcome;
 import io.zktoolkit.locks.FencedMutex;
 import java.nio.file.Files;
@@ -19,10 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.zookeeper.data.Stat;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -64,14 +58,7 @@ class FencedCounterUnderFaultsIT {
             CounterFaults faults;
             try {
                 for (int i = 1; i <= CLIENTS; i++) {
-                    clients.add(ChildJvm.builder(FencedCounterClientMain.class.getName())
-                            .name("client-c" + i)
-                            .jvmOption("-Xmx128m")
-                            .jvmOption("-XX:+UseSerialGC")
-                            .jvmOption("-XX:TieredStopAtLevel=1")
-                            .args(ensemble.connectString(), "c" + i, ledger(i).toString(), stop.toString(),
-                                    Long.toString(SESSION.toMillis()))
-                            .start());
+                    clients.add(FencedCounterClientMain.start(ensemble.connectString(), "c" + i, ledger(i), stop, SESSION));
                 }
                 for (ChildJvm client : clients) {
                     client.awaitLine(line -> line.startsWith("READY"), CLIENT_START);
@@ -88,7 +75,8 @@ class FencedCounterUnderFaultsIT {
                 clients.forEach(ChildJvm::close);
             }
 
-            CounterAudit audit = CounterAudit.of(counter(observer.curator()), records(observer.curator()), attempts());
+            CounterAudit audit = CounterAudit.of(FencedCounter.readSynced(observer.curator()),
+                    FencedCounter.readRecords(observer.curator()), attempts());
             System.out.println(summary(audit, faults, started));
 
             // Soft: a broken run reports every kind of damage at once, not only the first found.
@@ -118,25 +106,9 @@ class FencedCounterUnderFaultsIT {
     private List<Attempt> attempts() throws Exception {
         List<Attempt> attempts = new ArrayList<>();
         for (int i = 1; i <= CLIENTS; i++) {
-            Files.readAllLines(ledger(i)).stream().map(Attempt::parse).filter(Objects::nonNull).forEach(attempts::add);
+            attempts.addAll(Attempt.readLedger(ledger(i)));
         }
         return attempts;
-    }
-
-    private static long counter(CuratorFramework curator) throws Exception {
-        SyncedRead.sync(curator, FencedCounter.COUNTER);
-        return FencedCounter.read(curator);
-    }
-
-    private static List<Committed> records(CuratorFramework curator) throws Exception {
-        SyncedRead.sync(curator, FencedCounter.RECORDS);
-        List<Committed> records = new ArrayList<>();
-        for (String name : curator.getChildren().forPath(FencedCounter.RECORDS)) {
-            Stat stat = new Stat();
-            byte[] data = curator.getData().storingStatIn(stat).forPath(FencedCounter.RECORDS + "/" + name);
-            records.add(new Committed(Increment.decode(name, data), stat.getCzxid()));
-        }
-        return records;
     }
 
     private static String summary(CounterAudit audit, CounterFaults faults, long startedNanos) {

@@ -8,14 +8,8 @@ import io.zktoolkit.config.ToolkitSettings;
 import io.zktoolkit.it.harness.ChildJvm;
 import io.zktoolkit.it.harness.ProcessEnsemble;
 import io.zktoolkit.recovery.assignment.WorkFleet;
-import io.zktoolkit.sync.checkpoint.CheckpointOrder;
-import io.zktoolkit.sync.checkpoint.CheckpointRecord;
-import io.zktoolkit.sync.checkpoint.CheckpointSnapshot;
-import io.zktoolkit.sync.checkpoint.CheckpointStore;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,31 +89,8 @@ class FleetUnderFaultsIT {
             }
 
             SoftAssertions soft = new SoftAssertions();
-            CheckpointStore store = CheckpointStore.builder(observer).historySize(64).build();
-            for (String t : tasks) {
-                List<String> commits = curator.getChildren().forPath(FleetWorkerMain.AUDIT + "/" + t);
-                soft.assertThat(commits).as("commits of " + t).hasSize(1);
-                CheckpointSnapshot checkpoint = store.checkpoint("fleet/" + t, CheckpointOrder.NUMERIC).read();
-                soft.assertThat(checkpoint.value()).as("checkpoint of " + t).contains(Integer.toString(STEPS));
-                List<CheckpointRecord> writes = new ArrayList<>(checkpoint.history());
-                Collections.reverse(writes);
-                writes.add(checkpoint.current().orElseThrow());
-                int lastEpoch = -1;
-                long lastToken = Long.MIN_VALUE;
-                for (CheckpointRecord w : writes) {
-                    int epoch = epochOf(w.runId());
-                    soft.assertThat(epoch).as("epochs of " + t + "'s accepted writes never go back: " + writes).isGreaterThanOrEqualTo(lastEpoch);
-                    soft.assertThat(w.token()).as("tokens of " + t + "'s accepted writes never go back").isGreaterThanOrEqualTo(lastToken);
-                    lastEpoch = epoch;
-                    lastToken = w.token();
-                }
-                String commit = new String(curator.getData().forPath(FleetWorkerMain.AUDIT + "/" + t + "/" + commits.get(0)),
-                        StandardCharsets.UTF_8);
-                // The last checkpoint writer commits, or, when it died or lost its lease between its final step and its
-                // commit, a later run that resumed at the final step: never a run older than the last write.
-                soft.assertThat(epochOf(commit)).as("the commit of " + t + " (" + commit + ") comes from a run no older than its"
-                        + " last writer " + checkpoint.current().get().runId()).isGreaterThanOrEqualTo(epochOf(checkpoint.current().get().runId()));
-            }
+            soft.assertThat(FleetAudit.violations(FleetAudit.read(observer, tasks), Integer.toString(STEPS)))
+                    .as("commits, completions and checkpoints of every task").isEmpty();
             soft.assertThat(workers.get(frozen).lines().stream().filter(l -> l.startsWith("IDENTITY")).count())
                     .as("the frozen worker lost its session and came back under a new identity").isGreaterThanOrEqualTo(2);
             soft.assertThat(all.stream().flatMap(w -> w.lines().stream()).filter(l -> l.startsWith("LEADER")).count())
@@ -134,20 +105,8 @@ class FleetUnderFaultsIT {
         }
     }
 
-    /** The fleet epoch in a run id {@code member@epoch}. */
-    private static int epochOf(String runId) {
-        return Integer.parseInt(runId.substring(runId.indexOf('@') + 1));
-    }
-
     private static ChildJvm worker(ProcessEnsemble ensemble, String id) {
-        return ChildJvm.builder(FleetWorkerMain.class.getName())
-                .name("fleet-" + id)
-                .jvmOption("-Xmx128m")
-                .jvmOption("-XX:+UseSerialGC")
-                .jvmOption("-XX:TieredStopAtLevel=1")
-                .args(ensemble.connectString(), id, Long.toString(SESSION.toMillis()), Integer.toString(STEPS),
-                        Long.toString(STEP.toMillis()))
-                .start();
+        return FleetWorkerMain.start(ensemble.connectString(), id, SESSION, STEPS, STEP);
     }
 
     /** The first worker that reports leading. */

@@ -3,6 +3,7 @@ package io.zktoolkit.it.zookeeper;
 import io.zktoolkit.config.ToolkitClient;
 import io.zktoolkit.config.ToolkitKeys;
 import io.zktoolkit.config.ToolkitSettings;
+import io.zktoolkit.it.harness.ChildJvm;
 import io.zktoolkit.it.harness.ParentWatch;
 import io.zktoolkit.locks.LockLostException;
 import io.zktoolkit.recovery.assignment.TaskContext;
@@ -77,6 +78,20 @@ public final class FleetWorkerMain {
         ctx.lease().fencedWrite(List.of(curator.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
                 .forPath(audit + "/commit-", run.getBytes(StandardCharsets.UTF_8))));
         say("COMMITTED " + ctx.task() + " " + run);
+    }
+
+    /**
+     * Starts a worker JVM.
+     *
+     * @param session the worker's session timeout
+     * @param steps checkpoint steps per task
+     * @param step time each step takes
+     */
+    static ChildJvm start(String connectString, String memberId, Duration session, int steps, Duration step) {
+        return ClientJvms.builder(FleetWorkerMain.class, "fleet-" + memberId)
+                .args(connectString, memberId, Long.toString(session.toMillis()), Integer.toString(steps),
+                        Long.toString(step.toMillis()))
+                .start();
     }
 
     private static void say(String line) {
