@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -42,18 +44,22 @@ public final class ToolkitClient implements Closeable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ToolkitClient.class);
+    /** The name of the thread that runs Curator's {@code runSafe} work for a client. */
+    static final String SAFE_NOTIFY_THREAD = "zktoolkit-curator-safe-notify";
 
     private final ToolkitSettings settings;
     private final EmbeddedEnsemble ensemble;
     private final CuratorFramework curator;
+    private final ExecutorService safeNotify;
     private final String connectString;
     private volatile State state = State.STARTED;
 
     private ToolkitClient(ToolkitSettings settings, EmbeddedEnsemble ensemble, CuratorFramework curator,
-            String connectString) {
+            ExecutorService safeNotify, String connectString) {
         this.settings = settings;
         this.ensemble = ensemble;
         this.curator = curator;
+        this.safeNotify = safeNotify;
         this.connectString = connectString;
     }
 
@@ -76,13 +82,15 @@ public final class ToolkitClient implements Closeable {
     public static ToolkitClient open(ToolkitSettings settings) {
         EmbeddedEnsemble ensemble = settings.isEmbedded() ? startEmbedded(settings) : null;
         String connectString = ensemble != null ? ensemble.connectString() : settings.connectString();
+        ExecutorService safeNotify = safeNotifyService();
         try {
             if (ensemble == null) {
                 checkResolvable(connectString);
             }
-            CuratorFramework curator = connect(settings, connectString);
-            return new ToolkitClient(settings, ensemble, curator, connectString);
+            CuratorFramework curator = connect(settings, connectString, safeNotify);
+            return new ToolkitClient(settings, ensemble, curator, safeNotify, connectString);
         } catch (RuntimeException e) {
+            safeNotify.shutdown();
             if (ensemble != null) {
                 ensemble.close();
             }
@@ -125,10 +133,24 @@ public final class ToolkitClient implements Closeable {
         try {
             curator.close();
         } finally {
+            safeNotify.shutdown();
             if (ensemble != null) {
                 ensemble.close();
             }
         }
+    }
+
+    /**
+     * Curator's own executor for {@code runSafe} outlives a closed client (CURATOR-1277, fixed after
+     * 5.9.0): one idle thread per client ever opened. Handing it one the client shuts down at close
+     * keeps a JVM that opens clients per task from collecting them.
+     */
+    private static ExecutorService safeNotifyService() {
+        return Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, SAFE_NOTIFY_THREAD);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     private static EmbeddedEnsemble startEmbedded(ToolkitSettings settings) {
@@ -142,7 +164,7 @@ public final class ToolkitClient implements Closeable {
         return ensemble;
     }
 
-    private static CuratorFramework connect(ToolkitSettings settings, String connectString) {
+    private static CuratorFramework connect(ToolkitSettings settings, String connectString, ExecutorService safeNotify) {
         int connectionMs = Math.toIntExact(settings.connectionTimeout().toMillis());
         ZKClientConfig tlsConfig = TlsClientConfig.of(settings);
         CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
@@ -152,6 +174,7 @@ public final class ToolkitClient implements Closeable {
                 .retryPolicy(settings.retryPolicy())
                 .connectionStateErrorPolicy(settings.ownershipPolicy().curatorPolicy())
                 .aclProvider(settings.aclMode().provider())
+                .runSafeService(safeNotify)
                 .zkClientConfig(tlsConfig);
         if (!settings.namespace().isEmpty()) {
             builder.namespace(settings.namespace());

@@ -95,6 +95,32 @@ class ToolkitClientTest {
                 .hasMessageContaining("no host resolves");
     }
 
+    /** Curator 5.9.0 alone leaves one idle "Curator-SafeNotifyService" thread per closed client. */
+    @Test
+    void closedClientsLeaveNoThreadBehind() throws Exception {
+        try (EmbeddedEnsemble ensemble = EmbeddedEnsemble.builder().build()) {
+            ensemble.start();
+            ToolkitSettings settings = ToolkitSettings.builder().set(ToolkitKeys.CONNECT, ensemble.connectString()).build();
+            for (int i = 0; i < 5; i++) {
+                try (ToolkitClient zk = ToolkitClient.open(settings)) {
+                    java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(1);
+                    zk.curator().runSafe(ran::countDown);
+                    assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+                }
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < deadline && !safeNotifyThreads().isEmpty()) {
+                Thread.sleep(50);
+            }
+            assertThat(safeNotifyThreads()).isEmpty();
+        }
+    }
+
+    private static java.util.List<String> safeNotifyThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> n.equals(ToolkitClient.SAFE_NOTIFY_THREAD) || n.startsWith("Curator-SafeNotifyService")).toList();
+    }
+
     @Test
     void invalidSettingsStartNothing() throws Exception {
         Path file = dir.resolve("bad.properties");
