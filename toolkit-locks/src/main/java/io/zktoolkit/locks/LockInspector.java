@@ -28,7 +28,11 @@ public final class LockInspector {
 
     /** An inspector for the client's namespace. */
     public LockInspector(ToolkitClient client) {
-        this.curator = client.curator();
+        this(client.curator());
+    }
+
+    LockInspector(CuratorFramework curator) {
+        this.curator = curator;
     }
 
     /**
@@ -152,7 +156,7 @@ public final class LockInspector {
     }
 
     /** The participant nodes under {@code path}, in the order Curator serves them. */
-    private List<Participant> inLine(String path, String mark) throws Exception {
+    List<Participant> inLine(String path, String mark) throws Exception {
         return inLine(path, children(path), mark);
     }
 
@@ -183,7 +187,8 @@ public final class LockInspector {
         }
     }
 
-    private record Participant(String name, byte[] data, Stat stat) {
+    /** One node in a lock's or election's line, read with its stat. */
+    record Participant(String name, byte[] data, Stat stat) {
         String text() {
             return data == null ? "" : new String(data, java.nio.charset.StandardCharsets.UTF_8);
         }
