@@ -67,6 +67,16 @@ public final class LockInspector {
         }
     }
 
+    /**
+     * The node that makes a {@link LeaderElection} participant leader.
+     *
+     * @param node its path: deleting it ends that leadership
+     * @param token the leader's fencing token
+     * @param standbys how many participants wait behind it
+     */
+    public record LeaderNode(String group, String participantId, String node, long token, int standbys) {
+    }
+
     private static final Comparator<LockInfo> BY_PATH_OBJECT_TOKEN =
             Comparator.comparing(LockInfo::path).thenComparing(LockInfo::object).thenComparingLong(LockInfo::token);
 
@@ -92,6 +102,18 @@ public final class LockInspector {
         }
         found.sort(Comparator.comparing(LeaderInfo::group).thenComparing(LeaderInfo::style));
         return found;
+    }
+
+    /** The leader of a {@link LeaderElection} group, if it has participants. */
+    public Optional<LeaderNode> latchLeader(String group) throws Exception {
+        ElectionGroup g = new ElectionGroup(curator, group);
+        List<Participant> line = inLine(g.latchPath(), LATCH_MARK);
+        if (line.isEmpty()) {
+            return Optional.empty();
+        }
+        Participant leader = line.get(0);
+        return Optional.of(new LeaderNode(g.name(), leader.text(), ZKPaths.makePath(g.latchPath(), leader.name()),
+                leader.stat().getCzxid(), line.size() - 1));
     }
 
     private static void addLeader(List<LeaderInfo> found, ElectionGroup group, LeaderInfo.Style style,
