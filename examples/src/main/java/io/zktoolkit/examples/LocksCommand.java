@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 
 /** {@code zktoolkit locks}: every held lock with its holder, token and waiters, and every election's leader. */
 @Command(name = "locks", mixinStandardHelpOptions = true,
-        description = "List held locks (holder, fencing token, since, waiters) and election groups (leader, token, standbys).")
+        description = "List held locks (holder, fencing token, since, waiters) and election groups (leader, token, standbys).",
+        subcommands = {LocksBreakCommand.class, LocksFailoverCommand.class})
 final class LocksCommand extends ConnectedCommand {
     @Override
     protected int run(ToolkitClient zk, PrintWriter out) throws Exception {

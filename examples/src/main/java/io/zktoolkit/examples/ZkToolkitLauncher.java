@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "zktoolkit", mixinStandardHelpOptions = true, version = "ZK Toolkit 0.1.0-SNAPSHOT",
         description = "ZooKeeper coordination for Hadoop data jobs.",
-        subcommands = {StatusCommand.class, ConfigCommand.class, LocksCommand.class, ServicesCommand.class, JobsCommand.class,
+        subcommands = {StatusCommand.class, ConfigCommand.class, LocksCommand.class, AuditCommand.class, ServicesCommand.class, JobsCommand.class,
                 FleetCommand.class, SqoopImportCommand.class, SparkJobCommand.class, DemoCommand.class,
                 QuorumDemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
@@ -58,7 +58,7 @@ public final class ZkToolkitLauncher implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "a command is required (status, config, locks, services, jobs, fleet, sqoop-import, spark-job, demo)");
+                "a command is required (status, config, locks, audit, services, jobs, fleet, sqoop-import, spark-job, demo)");
     }
 
     private static int exitCodeOf(Exception e) {

@@ -23,7 +23,7 @@ class EveryCommandRefusesBadInputTest {
 
     /** Each command with the arguments it needs besides {@code --config}. */
     static Stream<List<String>> commands() {
-        return Stream.of(List.of("status"), List.of("locks"), List.of("services"), List.of("jobs"), List.of("fleet"),
+        return Stream.of(List.of("status"), List.of("locks"), List.of("audit"), List.of("services"), List.of("jobs"), List.of("fleet"),
                 List.of("config", "get", "pipeline"), List.of("config", "history", "pipeline"),
                 List.of("config", "watch", "pipeline", "--for", "1s"));
     }

@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * fenced write: only a participant that still holds its node can leave one. Only then are
  * listeners told, on the election's own thread. Leadership ends with the node: a clean
  * {@link #close()} deletes it at once, a crashed leader's node goes when its session expires,
- * which bounds failover after kill -9 by the session timeout. For leadership that passes on when
+ * which bounds failover after kill -9 by the session timeout; a node deleted by another client
+ * (a forced failover) makes the leader step down and tells listeners {@code notLeader}, after
+ * which this election no longer leads (an {@code ActiveStandby} joins a fresh one). For leadership that passes on when
  * a piece of work ends, see {@link SelectorElection}.
  *
  * <pre>{@code
@@ -190,6 +192,7 @@ public final class LeaderElection implements Closeable {
             }
             Leadership mine = group.takeOver(participantId, node, stat.getCzxid(), this::close);
             leadership = mine;
+            watchRemoval(node);
             LOG.info("{} leads {} with token {} (previous: {})", participantId, group.name(), mine.token(),
                     mine.previousLeader().orElse(null));
             for (LeadershipListener listener : listeners) {
@@ -204,6 +207,23 @@ public final class LeaderElection implements Closeable {
         } catch (Exception e) {
             LOG.error("Election {}: taking over failed: {}", group, e.toString());
         }
+    }
+
+    /**
+     * The latch never watches its own node, so a leader whose node an operator deleted (a forced
+     * failover) would lead on beside the next one; this watch makes it step down instead.
+     */
+    private void watchRemoval(String node) throws Exception {
+        curator.checkExists().usingWatcher((org.apache.curator.framework.api.CuratorWatcher) event -> {
+            if (event.getType() == org.apache.zookeeper.Watcher.Event.EventType.NodeDeleted && state == State.STARTED) {
+                events.execute(() -> {
+                    Leadership now = leadership;
+                    if (now != null && now.nodePath().equals(node)) {
+                        steppedDown("its node " + node + " was deleted by another client (a forced failover)");
+                    }
+                });
+            }
+        }).forPath(node);
     }
 
     /** Runs on the election's thread. */

@@ -28,7 +28,11 @@ public final class LockInspector {
 
     /** An inspector for the client's namespace. */
     public LockInspector(ToolkitClient client) {
-        this.curator = client.curator();
+        this(client.curator());
+    }
+
+    LockInspector(CuratorFramework curator) {
+        this.curator = curator;
     }
 
     /**
@@ -63,6 +67,16 @@ public final class LockInspector {
         }
     }
 
+    /**
+     * The node that makes a {@link LeaderElection} participant leader.
+     *
+     * @param node its path: deleting it ends that leadership
+     * @param token the leader's fencing token
+     * @param standbys how many participants wait behind it
+     */
+    public record LeaderNode(String group, String participantId, String node, long token, int standbys) {
+    }
+
     private static final Comparator<LockInfo> BY_PATH_OBJECT_TOKEN =
             Comparator.comparing(LockInfo::path).thenComparing(LockInfo::object).thenComparingLong(LockInfo::token);
 
@@ -88,6 +102,18 @@ public final class LockInspector {
         }
         found.sort(Comparator.comparing(LeaderInfo::group).thenComparing(LeaderInfo::style));
         return found;
+    }
+
+    /** The leader of a {@link LeaderElection} group, if it has participants. */
+    public Optional<LeaderNode> latchLeader(String group) throws Exception {
+        ElectionGroup g = new ElectionGroup(curator, group);
+        List<Participant> line = inLine(g.latchPath(), LATCH_MARK);
+        if (line.isEmpty()) {
+            return Optional.empty();
+        }
+        Participant leader = line.get(0);
+        return Optional.of(new LeaderNode(g.name(), leader.text(), ZKPaths.makePath(g.latchPath(), leader.name()),
+                leader.stat().getCzxid(), line.size() - 1));
     }
 
     private static void addLeader(List<LeaderInfo> found, ElectionGroup group, LeaderInfo.Style style,
@@ -152,7 +178,7 @@ public final class LockInspector {
     }
 
     /** The participant nodes under {@code path}, in the order Curator serves them. */
-    private List<Participant> inLine(String path, String mark) throws Exception {
+    List<Participant> inLine(String path, String mark) throws Exception {
         return inLine(path, children(path), mark);
     }
 
@@ -183,7 +209,8 @@ public final class LockInspector {
         }
     }
 
-    private record Participant(String name, byte[] data, Stat stat) {
+    /** One node in a lock's or election's line, read with its stat. */
+    record Participant(String name, byte[] data, Stat stat) {
         String text() {
             return data == null ? "" : new String(data, java.nio.charset.StandardCharsets.UTF_8);
         }

@@ -2,6 +2,9 @@ package io.zktoolkit.config.live;
 
 import io.zktoolkit.config.AccessDeniedException;
 import io.zktoolkit.config.ToolkitClient;
+import io.zktoolkit.config.audit.AuditAction;
+import io.zktoolkit.config.audit.AuditRecord;
+import io.zktoolkit.config.audit.AuditTrail;
 import io.zktoolkit.config.settings.PropertiesFile;
 import io.zktoolkit.config.settings.Secret;
 import io.zktoolkit.config.settings.SettingsException.Problem;
@@ -37,7 +40,10 @@ import org.apache.zookeeper.data.Stat;
  * last {@link Builder#historySize(int) N} versions. A publish is one ZooKeeper transaction that
  * checks the version the writer read, writes the new version, records it in the history and
  * prunes the oldest: a reader sees either the whole old or the whole new version, and a
- * concurrent writer gets a {@link ConfigConflictException} with nothing written.
+ * concurrent writer gets a {@link ConfigConflictException} with nothing written. The same
+ * transaction adds an entry to the store's {@link AuditTrail} (who, when, which set, from and to
+ * which version, which keys changed; never values), so a refused publish records nothing and a
+ * landed one is always recorded.
  *
  * <p>Reads here go to ZooKeeper; for reads without a round trip that follow every change, use
  * {@link #watch(String)}.
@@ -62,6 +68,7 @@ public final class ConfigStore {
     private final Map<String, ConfigSchema> schemas;
     private final int maxSnapshotBytes;
     private final Clock clock;
+    private final AuditTrail audit;
     private final Set<String> knownFolders = ConcurrentHashMap.newKeySet();
 
     private ConfigStore(Builder b) {
@@ -73,16 +80,17 @@ public final class ConfigStore {
         this.schemas = Map.copyOf(b.schemas);
         this.maxSnapshotBytes = b.maxSnapshotBytes;
         this.clock = b.clock;
+        this.audit = b.audit;
     }
 
     /** A builder for a store on a connected toolkit client. */
     public static Builder builder(ToolkitClient client) {
-        return new Builder(client.curator());
+        return new Builder(client.curator(), AuditTrail.builder(client).build());
     }
 
     /** A builder for a store on any connected Curator client. */
     public static Builder builder(CuratorFramework curator) {
-        return new Builder(curator);
+        return new Builder(curator, AuditTrail.builder(curator).build());
     }
 
     /** ZooKeeper's request size limit as this JVM's client sees it ({@code jute.maxbuffer}). */
@@ -111,7 +119,7 @@ public final class ConfigStore {
         if (current.version() != base.version()) {
             throw new ConfigConflictException(base.name(), base.version(), current);
         }
-        return write(current, apply(update, current));
+        return write(current, apply(update, current), AuditAction.CONFIG_PUBLISH);
     }
 
     /** The names of every set in the store, sorted (a set is a node under {@code sets} that holds a version). */
@@ -178,7 +186,7 @@ public final class ConfigStore {
         ConfigSnapshot next = new ConfigSnapshot(name, current.version() + 1, target.entries(),
                 target.secretKeys(), author, clock.instant(), "rollback to v" + toVersion);
         checkSchema(name, next.entries());
-        return write(current, next);
+        return write(current, next, AuditAction.CONFIG_ROLLBACK);
     }
 
     /** One kept version of a set. */
@@ -349,7 +357,7 @@ public final class ConfigStore {
         return codec.encrypt(name, key, plain);
     }
 
-    private ConfigSnapshot write(ConfigSnapshot current, ConfigSnapshot next) {
+    private ConfigSnapshot write(ConfigSnapshot current, ConfigSnapshot next, AuditAction action) {
         ConfigSetName name = next.name();
         byte[] data = SnapshotFormat.encode(next);
         if (data.length > maxSnapshotBytes) {
@@ -360,11 +368,11 @@ public final class ConfigStore {
         }
         try {
             try {
-                transact(current, next, data);
+                transact(current, next, data, action);
             } catch (KeeperException.NoNodeException folderGone) {
                 // A folder this store remembered was deleted behind its back: forget and try once more.
                 knownFolders.clear();
-                transact(current, next, data);
+                transact(current, next, data, action);
             }
         } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException e) {
             throw new ConfigConflictException(name, current.version(), readCurrent(name));
@@ -376,8 +384,8 @@ public final class ConfigStore {
         return next.withZkVersion(current.zkVersion() == ConfigSnapshot.NO_NODE ? 0 : current.zkVersion() + 1);
     }
 
-    /** Checks the read version, writes the new one and records it in history, as one transaction. */
-    private void transact(ConfigSnapshot current, ConfigSnapshot next, byte[] data) throws Exception {
+    /** Checks the read version, writes the new one, records it in history and in the audit trail, as one transaction. */
+    private void transact(ConfigSnapshot current, ConfigSnapshot next, byte[] data, AuditAction action) throws Exception {
         ConfigSetName name = next.name();
         ensureParents(name);
         String setPath = setPath(name);
@@ -387,10 +395,25 @@ public final class ConfigStore {
         List<CuratorOp> ops = List.of(write,
                 curator.transactionOp().create().forPath(historyPath(name, versionNode(next.version())), data));
         try {
-            curator.transaction().forOperations(ops);
+            if (audit == null) {
+                curator.transaction().forOperations(ops);
+            } else {
+                audit.commit(ops, auditRecord(current, next, action));
+            }
         } catch (KeeperException.NoAuthException e) {
             AccessDeniedException.throwIfDenied(e, "publish version " + next.version() + " of configuration set " + name, ops);
         }
+    }
+
+    /** Versions and key names only: values may be secrets. */
+    private AuditRecord auditRecord(ConfigSnapshot current, ConfigSnapshot next, AuditAction action) {
+        Map<String, String> details = new TreeMap<>();
+        details.put("set", next.name().value());
+        details.put("from", current.exists() ? Long.toString(current.version()) : "none");
+        details.put("to", Long.toString(next.version()));
+        details.put("author", next.author());
+        details.put("changed", String.join(",", next.changedKeys(current)));
+        return new AuditRecord(action, setPath(next.name()), next.comment(), details);
     }
 
     /**
@@ -496,9 +519,20 @@ public final class ConfigStore {
         private final Map<String, ConfigSchema> schemas = new HashMap<>();
         private int maxSnapshotBytes = (juteMaxBuffer() - REQUEST_OVERHEAD) / 2;
         private Clock clock = Clock.systemUTC();
+        private AuditTrail audit;
 
-        private Builder(CuratorFramework curator) {
+        private Builder(CuratorFramework curator, AuditTrail audit) {
             this.curator = Objects.requireNonNull(curator, "curator");
+            this.audit = audit;
+        }
+
+        /**
+         * Where publishes and rollbacks are recorded (default an {@link AuditTrail} at
+         * {@value AuditTrail#DEFAULT_ROOT} on the same client); null records nothing.
+         */
+        public Builder audit(AuditTrail trail) {
+            this.audit = trail;
+            return this;
         }
 
         /** The znode under which sets and history live (inside the client's namespace). */
