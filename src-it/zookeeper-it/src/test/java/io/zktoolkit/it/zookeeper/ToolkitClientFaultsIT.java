@@ -121,8 +121,11 @@ class ToolkitClientFaultsIT {
 
     @Test
     void wholeEnsembleDownFailsNewClientsFastAndExistingOnesRecoverWithTheirSession() throws Exception {
+        // A session long enough to outlast three server restarts on a loaded machine: Curator expires
+        // a session itself once it has been disconnected for the whole timeout.
         try (ProcessEnsemble ensemble = ProcessEnsemble.start(3);
-             ToolkitClient zk = ToolkitClient.open(settingsFor(ensemble.connectString()))) {
+             ToolkitClient zk = ToolkitClient.open(settingsFor(ensemble.connectString()).toBuilder()
+                     .set(ToolkitKeys.SESSION_TIMEOUT, Duration.ofSeconds(40)).build())) {
             zk.curator().create().forPath("/counter", "7".getBytes(StandardCharsets.UTF_8));
             long session = zk.curator().getZookeeperClient().getZooKeeper().getSessionId();
             for (int i = 0; i < ensemble.size(); i++) {
