@@ -11,6 +11,7 @@ import java.security.cert.CertificateException;
 import java.util.Locale;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.common.ClientX509Util;
@@ -51,6 +52,12 @@ final class TlsHandshakeProbe {
             plain.connect(new InetSocketAddress(host, port), probeMs);
             plain.setSoTimeout(probeMs);
             try (SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, false)) {
+                if (s.get(ToolkitKeys.TLS_HOSTNAME_VERIFICATION)) {
+                    // ZooKeeper's trust manager checks the name only on its own connections; ask the JDK's here.
+                    SSLParameters parameters = tls.getSSLParameters();
+                    parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                    tls.setSSLParameters(parameters);
+                }
                 tls.startHandshake();
                 // With TLS 1.3 a server that rejects our certificate says so only after the handshake.
                 awaitRejection(tls.getInputStream());
@@ -92,7 +99,9 @@ final class TlsHandshakeProbe {
                                     + s.get(ToolkitKeys.TLS_KEYSTORE_PATH).toAbsolutePath()
                                     + ") holds a certificate the server does not trust.");
         }
-        if (text.contains("unrecognized ssl message") || text.contains("plaintext")) {
+        if (text.contains("unrecognized ssl message") || text.contains("plaintext")
+                || text.contains("remote host terminated the handshake")) {
+            // A plain ZooKeeper port reads the TLS hello as a bad request and hangs up.
             return ". The port does not serve TLS; use the ensemble's secureClientPort.";
         }
         return ".";

@@ -3,6 +3,7 @@ package io.zktoolkit.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.zktoolkit.config.embedded.EmbeddedEnsemble;
 import io.zktoolkit.config.settings.Secret;
 import io.zktoolkit.config.settings.SettingsException;
 import io.zktoolkit.config.testing.CapturedLogs;
@@ -68,7 +69,8 @@ class TlsConnectionTest {
         config.setProperty("tickTime", "500");
         config.setProperty("dataDir", dir.resolve("data").toString());
         config.setProperty("secureClientPort", Integer.toString(port));
-        config.setProperty("secureClientPortAddress", "127.0.0.1");
+        // All addresses: 127.0.0.2 reaches it too, by an address its certificate does not name.
+        config.setProperty("secureClientPortAddress", "0.0.0.0");
         config.setProperty("serverCnxnFactory", "org.apache.zookeeper.server.NettyServerCnxnFactory");
         config.setProperty("ssl.keyStore.location", serverKeys.toString());
         config.setProperty("ssl.keyStore.password", PASSWORD);
@@ -185,6 +187,37 @@ class TlsConnectionTest {
                 .hasMessageContaining(connectString)
                 .hasMessageContaining("zk.tls.keystore.path (" + strangerKeys + ") holds a certificate the server does not trust")
                 .satisfies(e -> assertNoSecrets(e.getMessage()));
+    }
+
+    @Test
+    void aServerReachedByAnAddressItsCertificateDoesNotNameFailsSayingSo() throws Exception {
+        captureLogs();
+        String unnamed = connectString.replace("127.0.0.1", "127.0.0.2");
+        assertThatThrownBy(() -> ToolkitClient.open(tls(clientKeys, trust).set(ToolkitKeys.CONNECT, unnamed).build()))
+                .isInstanceOf(ZooKeeperUnavailableException.class)
+                .hasMessageContaining(unnamed)
+                .hasMessageContaining("The server's certificate does not name the host in zk.connect")
+                .hasMessageContaining("zk.tls.hostname.verification=false")
+                .satisfies(e -> assertNoSecrets(e.getMessage()));
+        // The same address with the check off: the certificate is still verified against the truststore.
+        try (ToolkitClient zk = ToolkitClient.open(tls(clientKeys, trust).set(ToolkitKeys.CONNECT, unnamed)
+                .set(ToolkitKeys.TLS_HOSTNAME_VERIFICATION, false).build())) {
+            assertThat(zk.curator().checkExists().forPath("/")).isNotNull();
+        }
+    }
+
+    @Test
+    void aPortThatDoesNotServeTlsIsNamed() throws Exception {
+        captureLogs();
+        try (EmbeddedEnsemble plainServer = EmbeddedEnsemble.builder().build()) {
+            plainServer.start();
+            String plainPort = plainServer.connectString();
+            assertThatThrownBy(() -> ToolkitClient.open(tls(clientKeys, trust).set(ToolkitKeys.CONNECT, plainPort).build()))
+                    .isInstanceOf(ZooKeeperUnavailableException.class)
+                    .hasMessageContaining(plainPort)
+                    .hasMessageContaining("does not serve TLS; use the ensemble's secureClientPort")
+                    .satisfies(e -> assertNoSecrets(e.getMessage()));
+        }
     }
 
     @Test
