@@ -196,7 +196,9 @@ public final class HiveServerResolver implements Closeable {
         while (true) {
             Optional<HiveServerInstance> next = selector.selectExcluding(tried);
             if (next.isEmpty()) {
-                if (failures.isEmpty() && awaitInstances(waitUntil, excludedNames)) {
+                // In HA mode a leader that failed may be on its way out: wait for its successor too.
+                boolean wait = failures.isEmpty() || layout.mode() == HiveDiscoveryMode.ZOOKEEPER_HA;
+                if (wait && awaitInstances(waitUntil, tried)) {
                     continue;
                 }
                 break;

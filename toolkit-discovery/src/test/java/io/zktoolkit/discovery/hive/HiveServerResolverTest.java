@@ -235,12 +235,22 @@ class HiveServerResolverTest {
                 assertThat(port(connection)).isEqualTo(leader.endpoint().port());
             }
         }
-        // A leader that stops also stops answering; the view may still list it for a moment.
+        // A leader that stops answering leaves the registry a moment later (here 500 ms after the
+        // connect met it dead): the connect waits for the successor rather than failing.
         driver.dead(leader.endpoint().port());
-        leader.close();
+        java.util.concurrent.CompletableFuture<Void> leaving = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                Thread.sleep(500);
+                leader.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
         try (Connection connection = resolver.connect("default", new Properties())) {
             assertThat(port(connection)).as("the connect waited for the successor").isEqualTo(standby.endpoint().port());
         }
+        leaving.get(30, TimeUnit.SECONDS);
+        assertThat(driver.attemptsOn(leader.endpoint().port())).as("the dead leader, tried once").isEqualTo(5);
         assertThat(driver.attemptsOn(standby.endpoint().port())).isEqualTo(1);
     }
 
