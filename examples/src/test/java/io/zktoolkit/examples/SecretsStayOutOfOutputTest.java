@@ -2,6 +2,8 @@ package io.zktoolkit.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zktoolkit.config.live.ConfigSnapshot;
+import io.zktoolkit.config.live.ConfigStore;
 import io.zktoolkit.config.testing.CapturedLogs;
 import io.zktoolkit.config.testing.QuorumClients;
 import java.nio.file.Files;
@@ -65,6 +67,41 @@ class SecretsStayOutOfOutputTest {
         assertThat(runs).allSatisfy(r -> assertThat(r.out() + r.err()).doesNotContain(PASSWORD));
         assertThat(logs.text()).as("every log line, DEBUG included").contains("Connected to ZooKeeper at")
                 .doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void liveConfigValuesNamedAsSecretsAreMaskedInEveryCommandYetReadAsPublished() throws Exception {
+        String dbPassword = "Db-pw-4711";
+        String token = "Tok-0815";
+        String conf = Files.writeString(dir.resolve("plain.properties"), "zk.connect=" + zk.connectString() + "\n").toString();
+        Path v1 = Files.writeString(dir.resolve("v1.properties"), "db.password=" + dbPassword + "\napi.token=" + token
+                + "\nbatch.size=100\n");
+        Path v2 = Files.writeString(dir.resolve("v2.properties"), "db.password=" + dbPassword + "-new\napi.token=******"
+                + "\nbatch.size=200\n");
+        List<LauncherRun> runs = new ArrayList<>();
+        runs.add(LauncherRun.of("config", "publish", "jobs/orders", v1.toString(), "--config", conf));
+        runs.add(LauncherRun.of("config", "get", "jobs/orders", "--config", conf));
+        runs.add(LauncherRun.of("config", "get", "jobs/orders", "db.password", "--config", conf));
+        LauncherRun diffFile = LauncherRun.of("config", "diff", "jobs/orders", v2.toString(), "--config", conf);
+        runs.add(LauncherRun.of("config", "publish", "jobs/orders", v2.toString(), "--replace", "--config", conf));
+        LauncherRun diffVersions = LauncherRun.of("config", "diff", "jobs/orders", "--versions", "1", "2", "--config", conf);
+        runs.add(LauncherRun.of("config", "history", "jobs/orders", "--config", conf));
+        runs.add(LauncherRun.of("status", "--config", conf));
+        assertThat(runs).allSatisfy(r -> assertThat(r.code()).as(r.out() + r.err()).isZero());
+        assertThat(runs.get(1).out()).contains("db.password=******", "api.token=******", "batch.size=100");
+        assertThat(runs.get(2).out().trim()).isEqualTo("******");
+        assertThat(diffFile.out()).contains("~ db.password: ****** -> ****** (a new value)", "~ batch.size: 100 -> 200")
+                .doesNotContain("api.token");   // the mask keeps the stored token: no change
+        assertThat(diffVersions.out()).contains("~ batch.size: 100 -> 200");
+        runs.add(diffFile);
+        runs.add(diffVersions);
+
+        assertThat(runs).allSatisfy(r -> assertThat(r.out() + r.err()).doesNotContain(dbPassword).doesNotContain(token));
+        assertThat(logs.text()).as("every log line, DEBUG included").doesNotContain(dbPassword).doesNotContain(token);
+        // masking is for output only: a job reads what was published
+        ConfigSnapshot current = ConfigStore.builder(zk.open()).build().read("jobs/orders");
+        assertThat(current.getString("db.password", null)).isEqualTo(dbPassword + "-new");
+        assertThat(current.getString("api.token", null)).isEqualTo(token);
     }
 
     private Path settings(String connect) throws Exception {

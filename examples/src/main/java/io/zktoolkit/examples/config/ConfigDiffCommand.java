@@ -81,16 +81,20 @@ final class ConfigDiffCommand extends ConfigSubcommand {
     }
 
     /**
-     * The file's entries as they would be stored, for keys the set keeps secret shown masked: the
-     * mask itself keeps the stored secret, any other value replaces it and is never printed.
+     * The file's entries as they would be stored, masked keys (secret, or secret by name) shown
+     * masked: the mask itself keeps the stored value, any other value replaces it and is never printed.
      */
     private static SortedMap<String, String> masked(Map<String, String> entries, ConfigSnapshot current) {
         SortedMap<String, String> out = new TreeMap<>();
         entries.forEach((k, v) -> {
-            if (!current.isSecret(k)) {
+            if (!current.isMasked(k)) {
                 out.put(k, v);
+            } else if (!Secret.mask().equals(v)) {
+                // a value stored in plain text (masked by name only) can be compared; a ciphertext cannot
+                boolean same = !current.isSecret(k) && current.find(k).filter(v::equals).isPresent();
+                out.put(k, same || current.find(k).isEmpty() ? Secret.mask() : Secret.mask() + " (a new value)");
             } else {
-                out.put(k, Secret.mask().equals(v) ? current.maskedEntries().get(k) : Secret.mask() + " (a new value)");
+                out.put(k, current.find(k).isPresent() ? Secret.mask() : Secret.mask() + " (no stored value to keep)");
             }
         });
         return out;

@@ -42,6 +42,13 @@ public final class ConfigSchema {
         return new Builder();
     }
 
+    /** Keys declared as plain typed values: shown even when their names look secret. */
+    public Set<String> plainKeys() {
+        Set<String> plain = new TreeSet<>();
+        rules.values().stream().filter(r -> !r.secret()).forEach(r -> plain.add(r.key()));
+        return plain;
+    }
+
     /** Keys declared secret. */
     public Set<String> secretKeys() {
         Set<String> secrets = new TreeSet<>();

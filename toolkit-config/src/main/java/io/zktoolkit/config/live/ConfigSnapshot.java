@@ -1,11 +1,13 @@
 package io.zktoolkit.config.live;
 
 import io.zktoolkit.config.settings.Secret;
+import io.zktoolkit.config.settings.SecretNames;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -30,14 +32,16 @@ public final class ConfigSnapshot implements ConfigView {
     private final Instant time;
     private final String comment;
     private final int zkVersion;
+    /** Keys a schema declares plain: exempt from the name rule of {@link #isMasked}. */
+    private final Set<String> declaredPlain;
 
     ConfigSnapshot(ConfigSetName name, long version, Map<String, String> entries, SortedSet<String> secretKeys,
             String author, Instant time, String comment) {
-        this(name, version, entries, secretKeys, author, time, comment, UNKNOWN_ZK_VERSION);
+        this(name, version, entries, secretKeys, author, time, comment, UNKNOWN_ZK_VERSION, Set.of());
     }
 
     private ConfigSnapshot(ConfigSetName name, long version, Map<String, String> entries, SortedSet<String> secretKeys,
-            String author, Instant time, String comment, int zkVersion) {
+            String author, Instant time, String comment, int zkVersion, Set<String> declaredPlain) {
         this.name = Objects.requireNonNull(name, "name");
         this.version = version;
         this.entries = Collections.unmodifiableSortedMap(new TreeMap<>(entries));
@@ -46,6 +50,7 @@ public final class ConfigSnapshot implements ConfigView {
         this.time = Objects.requireNonNull(time, "time");
         this.comment = Objects.requireNonNull(comment, "comment");
         this.zkVersion = zkVersion;
+        this.declaredPlain = Set.copyOf(declaredPlain);
     }
 
     /**
@@ -53,7 +58,12 @@ public final class ConfigSnapshot implements ConfigView {
      * on it can compare-and-set without reading the znode again.
      */
     ConfigSnapshot withZkVersion(int znodeVersion) {
-        return new ConfigSnapshot(name, version, entries, secretKeys, author, time, comment, znodeVersion);
+        return new ConfigSnapshot(name, version, entries, secretKeys, author, time, comment, znodeVersion, declaredPlain);
+    }
+
+    /** This snapshot, with {@code keys} (declared plain by a schema) shown even if their names look secret. */
+    ConfigSnapshot declaringPlain(Set<String> keys) {
+        return new ConfigSnapshot(name, version, entries, secretKeys, author, time, comment, zkVersion, keys);
     }
 
     /** The set znode's version this snapshot was read at, {@link #NO_NODE} or {@link #UNKNOWN_ZK_VERSION}. */
@@ -127,6 +137,11 @@ public final class ConfigSnapshot implements ConfigView {
     }
 
     @Override
+    public boolean isMasked(String key) {
+        return isSecret(key) || SecretNames.looksSecret(key) && !declaredPlain.contains(key);
+    }
+
+    @Override
     public Secret secret(String key, SecretCodec codec) {
         String stored = entries.get(key);
         if (stored == null) {
@@ -154,10 +169,10 @@ public final class ConfigSnapshot implements ConfigView {
         return changed;
     }
 
-    /** The entries with secret values replaced by the mask: safe to log or export. */
+    /** The entries with the values of {@linkplain #isMasked masked keys} replaced by the mask: safe to log or export. */
     public SortedMap<String, String> maskedEntries() {
         SortedMap<String, String> masked = new TreeMap<>(entries);
-        secretKeys.forEach(k -> masked.computeIfPresent(k, (key, v) -> Secret.mask()));
+        masked.replaceAll((key, v) -> isMasked(key) ? Secret.mask() : v);
         return masked;
     }
 

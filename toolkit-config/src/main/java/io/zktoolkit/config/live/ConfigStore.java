@@ -183,8 +183,8 @@ public final class ConfigStore {
         if (current.version() != expectedCurrentVersion) {
             throw new ConfigConflictException(name, expectedCurrentVersion, current);
         }
-        ConfigSnapshot next = new ConfigSnapshot(name, current.version() + 1, target.entries(),
-                target.secretKeys(), author, clock.instant(), "rollback to v" + toVersion);
+        ConfigSnapshot next = declared(new ConfigSnapshot(name, current.version() + 1, target.entries(),
+                target.secretKeys(), author, clock.instant(), "rollback to v" + toVersion));
         checkSchema(name, next.entries());
         return write(current, next, AuditAction.CONFIG_ROLLBACK);
     }
@@ -204,8 +204,9 @@ public final class ConfigStore {
 
     /**
      * Imports a properties file as a new version. Keys the schema or the current version marks
-     * secret are encrypted; a secret written as the mask {@code ******} (as {@link #exportProperties}
-     * writes it) keeps its current value.
+     * secret are encrypted; a masked key ({@link ConfigSnapshot#isMasked}: secret, or secret by its
+     * name) written as the mask {@code ******} (as {@link #exportProperties} writes it) keeps its
+     * current value.
      */
     public ConfigSnapshot importProperties(String set, Path file, ImportMode mode) {
         ConfigSetName name = ConfigSetName.of(set);
@@ -218,7 +219,7 @@ public final class ConfigStore {
         entries.forEach((key, value) -> {
             if (!Secret.mask().equals(value)) {
                 update.set(key, value);
-            } else if (current.isSecret(key)) {
+            } else if (current.isMasked(key) && current.find(key).isPresent()) {
                 update.keep(key);
             } else {
                 throw new ConfigValueException("Key '" + key + "' in " + file.toAbsolutePath() + " holds the mask "
@@ -289,8 +290,14 @@ public final class ConfigStore {
      */
     private ConfigSnapshot decode(ConfigSetName name, String path, byte[] data) {
         String namespace = curator.getNamespace();
-        return SnapshotFormat.decode(name, namespace == null || namespace.isEmpty() ? path
-                : ZKPaths.makePath(namespace, path), data);
+        return declared(SnapshotFormat.decode(name, namespace == null || namespace.isEmpty() ? path
+                : ZKPaths.makePath(namespace, path), data));
+    }
+
+    /** {@code snapshot} knowing which keys the set's schema declares plain, so their names do not mask them. */
+    private ConfigSnapshot declared(ConfigSnapshot snapshot) {
+        ConfigSchema schema = schemas.get(snapshot.name().value());
+        return schema == null ? snapshot : snapshot.declaringPlain(schema.plainKeys());
     }
 
     ConfigSnapshot decodeSet(ConfigSetName name, byte[] data, Stat stat) {
@@ -331,7 +338,7 @@ public final class ConfigStore {
             secrets.add(k);
         });
         checkSchema(name, plainForCheck);
-        return new ConfigSnapshot(name, current.version() + 1, entries, secrets, author, clock.instant(), update.comment());
+        return declared(new ConfigSnapshot(name, current.version() + 1, entries, secrets, author, clock.instant(), update.comment()));
     }
 
     private void checkSchema(ConfigSetName name, Map<String, String> entries) {

@@ -31,6 +31,14 @@ public interface ConfigView {
     /** Whether the key holds a secret, whose value must be read with a key and never shown. */
     boolean isSecret(String key);
 
+    /**
+     * Whether the key's value must never be shown: it is secret, or its name says so
+     * ({@link io.zktoolkit.config.settings.SecretNames}). A masked plain value is still read as usual.
+     */
+    default boolean isMasked(String key) {
+        return isSecret(key) || io.zktoolkit.config.settings.SecretNames.looksSecret(key);
+    }
+
     /** A typed value, or {@code fallback} when absent. */
     default <T> T get(String key, SettingType<T> type, T fallback) {
         Optional<String> raw = find(key);
@@ -44,8 +52,9 @@ public interface ConfigView {
         try {
             return type.parse(raw.get());
         } catch (IllegalArgumentException e) {
-            throw new ConfigValueException("Key '" + key + "' in " + describeSource() + " has value '" + raw.get()
-                    + "': " + e.getMessage());
+            throw new ConfigValueException("Key '" + key + "' in " + describeSource()
+                    + (isMasked(key) ? " has a value (hidden: secret)" : " has value '" + raw.get() + "'")
+                    + " that is not " + type.describe() + ": " + e.getMessage());
         }
     }
 

@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.zktoolkit.config.ToolkitClient;
+import io.zktoolkit.config.testing.CapturedLogs;
 import io.zktoolkit.config.ToolkitSettings;
 import io.zktoolkit.config.settings.Secret;
 import io.zktoolkit.config.settings.SettingType;
@@ -183,8 +184,8 @@ class ConfigStoreTest {
         SecretCodec codec = SecretCodec.fromBase64(SecretCodec.generateKey());
         ConfigStore store = store().secretCodec(codec).build();
         String set = newSet();
-        store.publish(ConfigUpdate.on(store.read(set)).set("b.key", "two words").set("a.key", "x=y")
-                .set("c.key", "caf\u00e9").setSecret("db.password", Secret.of("hunter2")));
+        store.publish(ConfigUpdate.on(store.read(set)).set("b.text", "two words").set("a.text", "x=y")
+                .set("c.text", "caf\u00e9").setSecret("db.password", Secret.of("hunter2")));
 
         Path first = dir.resolve("first.properties");
         Path second = dir.resolve("second.properties");
@@ -193,13 +194,13 @@ class ConfigStoreTest {
         assertThat(Files.readAllBytes(first)).isEqualTo(Files.readAllBytes(second));
         String text = Files.readString(first, StandardCharsets.UTF_8);
         assertThat(text).doesNotContain("hunter2").contains("db.password=******")
-                .contains("a.key=x=y\nb.key=two words\nc.key=caf\u00e9\ndb.password=******\n");
+                .contains("a.text=x=y\nb.text=two words\nc.text=caf\u00e9\ndb.password=******\n");
 
         // re-import the export with one change: the masked secret keeps its value
         Files.writeString(second, text.replace("two words", "three words"), StandardCharsets.UTF_8);
         ConfigSnapshot after = store.importProperties(set, second, ConfigStore.ImportMode.REPLACE);
         assertThat(after.version()).isEqualTo(2);
-        assertThat(after.getString("b.key", null)).isEqualTo("three words");
+        assertThat(after.getString("b.text", null)).isEqualTo("three words");
         assertThat(after.secret("db.password", codec).reveal()).isEqualTo("hunter2");
 
         assertThatThrownBy(() -> store.importProperties(set, second, ConfigStore.ImportMode.IF_ABSENT))
@@ -213,7 +214,7 @@ class ConfigStoreTest {
         Files.writeString(second, text.replace("db.password=******\n", ""), StandardCharsets.UTF_8);
         ConfigSnapshot created = store.importProperties(fresh, second, ConfigStore.ImportMode.IF_ABSENT);
         assertThat(created.version()).isEqualTo(1);
-        assertThat(created.entries()).containsOnlyKeys("a.key", "b.key", "c.key");
+        assertThat(created.entries()).containsOnlyKeys("a.text", "b.text", "c.text");
         assertThatThrownBy(() -> store.importProperties(fresh, dir.resolve("missing.properties"), ConfigStore.ImportMode.REPLACE))
                 .isInstanceOf(SettingsException.class).hasMessageContaining("missing.properties");
     }
@@ -264,6 +265,47 @@ class ConfigStoreTest {
                 .collect(Collectors.joining("\n"));
         assertThat(logged).contains("listener blew up").doesNotContain("hunter2");
         assertThat(messages.toString()).doesNotContain("hunter2");
+    }
+
+    @Test
+    void keysWhoseNamesLookSecretAreMaskedInEveryOutputYetReadAsUsual() throws Exception {
+        String set = newSet();
+        Path file = Files.writeString(dir.resolve("job.properties"),
+                "db.password=Pw-4711\napi.token=Tk-4711\ncache.key=ck-visible\nbatch.size=100\nretries.key=3\n");
+        // the schema declares cache.key a plain value: the name rule gives way
+        ConfigStore store = store().schema(set, ConfigSchema.builder().optional("cache.key", SettingType.text())
+                .optional("retries.key", SettingType.integer(0, 9)).build()).build();
+        StringBuilder shown = new StringBuilder();
+        try (CapturedLogs logs = CapturedLogs.start()) {
+            ConfigSnapshot v1 = store.importProperties(set, dir.resolve("job.properties"), ConfigStore.ImportMode.IF_ABSENT);
+            assertThat(v1.getString("db.password", null)).as("masking does not change what a program reads").isEqualTo("Pw-4711");
+            assertThat(v1.getString("api.token", null)).isEqualTo("Tk-4711");
+            assertThat(v1.maskedEntries()).containsEntry("db.password", "******").containsEntry("api.token", "******")
+                    .containsEntry("cache.key", "ck-visible").containsEntry("batch.size", "100");
+            shown.append(v1).append(store.read(set)).append(store.history(set));
+            Path export = dir.resolve("export.properties");
+            store.exportProperties(set, export);
+            shown.append(Files.readString(export));
+            assertThat(Files.readString(export)).contains("db.password=******", "cache.key=ck-visible");
+            // the export published back keeps the masked values
+            ConfigSnapshot v2 = store.importProperties(set, Files.writeString(export,
+                    Files.readString(export).replace("batch.size=100", "batch.size=200")), ConfigStore.ImportMode.REPLACE);
+            assertThat(v2.getString("db.password", null)).isEqualTo("Pw-4711");
+            assertThat(v2.getInt("batch.size", 0)).isEqualTo(200);
+            try (LiveConfig live = store.watch(set)) {
+                live.addListener(change -> shown.append(change).append(change.current()));
+                live.start();
+                store.publish(ConfigUpdate.on(store.read(set)).set("api.token", "Tk-4712"));
+                awaitVersion(live, 3);
+                assertThat(live.snapshot().getString("api.token", null)).isEqualTo("Tk-4712");
+            }
+            // a typed read of a masked key that fails names the key, not the value
+            collect(shown, () -> store.read(set).getInt("db.password", 0));
+            collect(shown, () -> store.publish(ConfigUpdate.on(store.read(set)).set("retries.key", "Rk-not-a-number")));
+            shown.append(logs.text());
+        }
+        assertThat(shown.toString()).contains("db.password", "Key 'db.password'", "retries.key")
+                .doesNotContain("Pw-4711").doesNotContain("Tk-4711").doesNotContain("Tk-4712");
     }
 
     private static void collect(StringBuilder messages, Runnable action) {

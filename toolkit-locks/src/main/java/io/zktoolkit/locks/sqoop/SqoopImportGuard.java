@@ -1,5 +1,6 @@
 package io.zktoolkit.locks.sqoop;
 
+import io.zktoolkit.config.settings.Redaction;
 import io.zktoolkit.config.ToolkitClient;
 import io.zktoolkit.locks.FencedMutex;
 import io.zktoolkit.locks.FencedSemaphore;
@@ -33,6 +34,10 @@ public final class SqoopImportGuard {
     private final FencedSemaphore mappers;
     private final int maxMappers;
 
+    /** A user or password given as a {@code ;key=value} property (SQL Server, DB2). */
+    private static final java.util.regex.Pattern CREDENTIAL_PROPERTY = java.util.regex.Pattern.compile(
+            ";\\s*(?:user|username|password|passwd|pwd)\\s*=[^;]*", java.util.regex.Pattern.CASE_INSENSITIVE);
+
     private SqoopImportGuard(ToolkitClient zk, String source, int maxMappers) {
         this.zk = zk;
         this.source = source;
@@ -48,17 +53,29 @@ public final class SqoopImportGuard {
      */
     public static SqoopImportGuard forSource(ToolkitClient zk, String jdbcUrl, int maxMappers) {
         if (maxMappers < 1) {
-            throw new IllegalArgumentException("maxMappers must be at least 1, got " + maxMappers + " for " + jdbcUrl);
+            throw new IllegalArgumentException("maxMappers must be at least 1, got " + maxMappers + " for " + Redaction.jdbcUrl(jdbcUrl));
         }
         return new SqoopImportGuard(Objects.requireNonNull(zk, "zk"), sourceId(jdbcUrl), maxMappers);
     }
 
-    /** The znode-safe name of a source: {@code jdbc:postgresql://db:5432/shop} becomes {@code postgresql_db_5432_shop}. */
+    /**
+     * The znode-safe name of a source: {@code jdbc:postgresql://db:5432/shop} becomes
+     * {@code postgresql_db_5432_shop}. The query and credentials ({@code ;user=/;password=}
+     * properties, {@code user:password@}, Oracle's {@code user/password@}) are left out: a znode name is
+     * readable by anyone the parent's ACL lets list it.
+     */
     public static String sourceId(String jdbcUrl) {
         String rest = jdbcUrl.startsWith("jdbc:") ? jdbcUrl.substring(5) : jdbcUrl;
         int query = rest.indexOf('?');
         if (query >= 0) {
             rest = rest.substring(0, query);
+        }
+        rest = CREDENTIAL_PROPERTY.matcher(rest).replaceAll("");
+        int at = rest.lastIndexOf('@');
+        if (at >= 0) {
+            int start = rest.indexOf("//");
+            rest = (start >= 0 && start < at ? rest.substring(0, start + 2) : rest.substring(0, rest.lastIndexOf(':', at) + 1))
+                    + rest.substring(at + 1);
         }
         return rest.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.-]+", "_").replaceAll("^_+|_+$", "");
     }

@@ -1,5 +1,6 @@
 package io.zktoolkit.recovery.assignment;
 
+import io.zktoolkit.config.AccessDeniedException;
 import io.zktoolkit.config.ToolkitClient;
 import io.zktoolkit.recovery.FleetLayout;
 import io.zktoolkit.recovery.failover.ActiveStandby;
@@ -128,6 +129,7 @@ public final class WorkFleet implements Closeable {
                 }
             }
         } catch (Exception e) {
+            AccessDeniedException.throwIfDenied(e, "submit tasks to " + layout);
             throw new IllegalStateException("Could not submit tasks to " + layout + " on " + zk.connectString() + ": " + e, e);
         }
     }

@@ -1,5 +1,6 @@
 package io.zktoolkit.recovery.failover;
 
+import io.zktoolkit.config.AccessDeniedException;
 import io.zktoolkit.locks.Breadcrumb;
 import io.zktoolkit.locks.Leadership;
 import io.zktoolkit.locks.LockLostException;
@@ -49,6 +50,7 @@ public final class EpochFence implements Fencer {
         } catch (CorruptSyncDataException e) {
             throw e;
         } catch (Exception e) {
+            AccessDeniedException.throwIfDenied(e, "read the epoch at " + path);
             throw new IllegalStateException("Could not read the epoch at " + path + ": " + e, e);
         }
     }

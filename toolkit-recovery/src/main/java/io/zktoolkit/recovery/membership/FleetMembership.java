@@ -1,5 +1,6 @@
 package io.zktoolkit.recovery.membership;
 
+import io.zktoolkit.config.AccessDeniedException;
 import io.zktoolkit.config.ToolkitClient;
 import io.zktoolkit.recovery.FleetLayout;
 import java.io.Closeable;
@@ -124,6 +125,7 @@ public final class FleetMembership implements Closeable {
         } catch (Exception e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             close();
+            AccessDeniedException.throwIfDenied(cause, "join " + layout + " as member " + memberId);
             throw new MembershipException("Member " + memberId + " could not join " + layout + " on "
                     + curator.getZookeeperClient().getCurrentConnectionString() + ": " + cause, cause);
         }

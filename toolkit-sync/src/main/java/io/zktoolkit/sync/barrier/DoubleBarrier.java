@@ -1,5 +1,6 @@
 package io.zktoolkit.sync.barrier;
 
+import io.zktoolkit.config.AccessDeniedException;
 import io.zktoolkit.sync.NodeNames;
 import io.zktoolkit.config.ToolkitClient;
 import io.zktoolkit.locks.Holder;
@@ -321,6 +322,7 @@ public final class DoubleBarrier {
     }
 
     private SyncException failure(String action, Exception e) {
+        AccessDeniedException.throwIfDenied(e, action + " barrier " + path);
         return new SyncException("Barrier " + path + ": could not " + action + " it in ZooKeeper at "
                 + curator.getZookeeperClient().getCurrentConnectionString() + " (" + e + ")", e);
     }

@@ -1,5 +1,6 @@
 package io.zktoolkit.sync.shared;
 
+import io.zktoolkit.config.AccessDeniedException;
 import io.zktoolkit.sync.NodeNames;
 import io.zktoolkit.sync.CorruptSyncDataException;
 import io.zktoolkit.sync.EscapedFields;
@@ -89,6 +90,7 @@ public final class SharedValue {
         } catch (KeeperException.NoNodeException e) {
             return new VersionedValue(initialValue, VersionedValue.NEVER_WRITTEN, List.of());
         } catch (Exception e) {
+            AccessDeniedException.throwIfDenied(e, "read shared value " + path);
             throw new SyncException("Could not read shared value " + path + ": " + e, e);
         }
         return decode(data, stat.getVersion());
@@ -124,6 +126,8 @@ public final class SharedValue {
                     lastFailure = readFailure;
                 }
             } catch (Exception e) {
+                // A refusal is definite: retrying cannot help, and nothing landed.
+                AccessDeniedException.throwIfDenied(e, "write shared value " + path);
                 // Connection loss, session expiry, timeouts: the request may or may not have
                 // landed. Sending it again is safe, as the version check lets at most one land.
                 lastFailure = e;

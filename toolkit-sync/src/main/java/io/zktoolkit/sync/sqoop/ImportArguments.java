@@ -1,5 +1,6 @@
 package io.zktoolkit.sync.sqoop;
 
+import io.zktoolkit.config.settings.Redaction;
 import com.cloudera.sqoop.SqoopOptions;
 import com.cloudera.sqoop.tool.ImportTool;
 import java.util.ArrayList;
@@ -112,14 +113,8 @@ final class ImportArguments {
         }
     }
 
-    /** The arguments with any {@code --password} value masked (a password file's path is not secret). */
+    /** The arguments with passwords masked ({@link Redaction#arguments}). */
     static List<String> redacted(String[] args) {
-        List<String> out = new ArrayList<>(List.of(args));
-        for (int i = 0; i + 1 < out.size(); i++) {
-            if (out.get(i).equals("--password")) {
-                out.set(i + 1, "***");
-            }
-        }
-        return out;
+        return Redaction.arguments(List.of(args));
     }
 }

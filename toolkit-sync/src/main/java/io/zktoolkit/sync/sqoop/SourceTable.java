@@ -1,5 +1,6 @@
 package io.zktoolkit.sync.sqoop;
 
+import io.zktoolkit.config.settings.Redaction;
 import com.cloudera.sqoop.SqoopOptions;
 import com.cloudera.sqoop.manager.ConnManager;
 import com.cloudera.sqoop.metastore.JobData;
@@ -28,7 +29,7 @@ final class SourceTable implements AutoCloseable {
     private SourceTable(ConnManager manager, String table, String connectString) {
         this.manager = manager;
         this.table = table;
-        this.connectString = connectString;
+        this.connectString = Redaction.jdbcUrl(connectString);   // only ever shown
     }
 
     static SourceTable open(ImportArguments args) {
@@ -36,11 +37,11 @@ final class SourceTable implements AutoCloseable {
         try {
             ConnManager manager = new ConnFactory(options.getConf()).getManager(new JobData(options, new ImportTool()));
             if (manager == null) {
-                throw new IllegalArgumentException("Sqoop has no connection manager for " + options.getConnectString());
+                throw new IllegalArgumentException("Sqoop has no connection manager for " + Redaction.jdbcUrl(options.getConnectString()));
             }
             return new SourceTable(manager, args.table(), options.getConnectString());
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot reach source " + options.getConnectString() + ": " + e, e);
+            throw new IllegalStateException("Cannot reach source " + Redaction.jdbcUrl(options.getConnectString()) + ": " + e, e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.zktoolkit.sync.state;
 
+import io.zktoolkit.config.AccessDeniedException;
 import io.zktoolkit.config.ToolkitClient;
 import io.zktoolkit.locks.Holder;
 import io.zktoolkit.sync.CorruptSyncDataException;
@@ -7,6 +8,7 @@ import java.io.Closeable;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -22,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.curator.utils.CloseableUtils;
 import org.apache.curator.utils.ZKPaths;
@@ -123,6 +126,7 @@ public final class JobBoard implements Closeable {
             Thread.currentThread().interrupt();
             throw new JobStateException("Job board at " + root + ": interrupted while starting", e);
         } catch (Exception e) {
+            AccessDeniedException.throwIfDenied(e, "start the job board at " + root);
             throw new JobStateException("Job board at " + root + ": could not be created in ZooKeeper at "
                     + curator.getZookeeperClient().getCurrentConnectionString() + " (" + e + ")", e);
         }
@@ -156,17 +160,19 @@ public final class JobBoard implements Closeable {
         JobNames.check("job id", jobId);
         String path = ZKPaths.makePath(root, jobId);
         TrackedStatus tracked = TrackedStatus.queued("Job " + jobId, jobId, false, publisher, clock);
+        List<CuratorOp> ops = new ArrayList<>();
         try {
-            curator.transaction().forOperations(
-                    curator.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(path, StatusFormat.encode(tracked.current())),
-                    curator.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(ZKPaths.makePath(path, TASKS)));
+            ops.add(curator.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(path, StatusFormat.encode(tracked.current())));
+            ops.add(curator.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(ZKPaths.makePath(path, TASKS)));
+            curator.transaction().forOperations(ops);
         } catch (KeeperException.NodeExistsException e) {
             throw new JobStateException("Job " + jobId + " is already on the board at " + path + " (" + describe(jobId)
                     + "). Use a new job id for each run, or resume(\"" + jobId + "\") to take over an abandoned one", e);
         } catch (Exception e) {
+            AccessDeniedException.throwIfDenied(e, "publish job " + jobId, ops);
             throw failure("publish job " + jobId + " at " + path, e);
         }
-        return reporter(path, tracked, Map.of());
+        return reporter("publish job " + jobId, path, tracked, Map.of());
     }
 
     /**
@@ -193,7 +199,7 @@ public final class JobBoard implements Closeable {
                 String taskPath = ZKPaths.makePath(path, TASKS, task);
                 tasks.put(task, StatusFormat.decode(taskPath, curator.getData().forPath(taskPath)));
             }
-            return reporter(path, TrackedStatus.resumed("Job " + jobId, stored, false, publisher, clock), tasks);
+            return reporter("resume job " + jobId, path, TrackedStatus.resumed("Job " + jobId, stored, false, publisher, clock), tasks);
         } catch (KeeperException.NoNodeException e) {
             throw new JobStateException("Job " + jobId + " is not on the board at " + path + "; nothing to resume", e);
         } catch (JobStateException | CorruptSyncDataException e) {
@@ -203,9 +209,18 @@ public final class JobBoard implements Closeable {
         }
     }
 
-    private JobReporter reporter(String path, TrackedStatus tracked, Map<String, RunStatus> resumedTasks) {
-        PersistentNode marker = new PersistentNode(curator, CreateMode.EPHEMERAL, false, ZKPaths.makePath(path, PUBLISHER),
-                (publisher.host() + ":" + publisher.pid() + ":" + publisher.job()).getBytes(StandardCharsets.UTF_8));
+    private JobReporter reporter(String action, String path, TrackedStatus tracked, Map<String, RunStatus> resumedTasks) {
+        String markerPath = ZKPaths.makePath(path, PUBLISHER);
+        byte[] markerData = (publisher.host() + ":" + publisher.pid() + ":" + publisher.job()).getBytes(StandardCharsets.UTF_8);
+        try {
+            // PersistentNode only logs a refused create and then waits for nothing, so the first
+            // create happens here, where a refusal can be reported; PersistentNode adopts the node.
+            curator.create().withMode(CreateMode.EPHEMERAL).forPath(markerPath, markerData);
+        } catch (Exception e) {
+            AccessDeniedException.throwIfDenied(e, action);
+            // anything else (it exists, a connection blip): PersistentNode retries within the wait timeout
+        }
+        PersistentNode marker = new PersistentNode(curator, CreateMode.EPHEMERAL, false, markerPath, markerData);
         marker.start();
         try {
             if (!marker.waitForInitialCreate(waitTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -401,6 +416,7 @@ public final class JobBoard implements Closeable {
     }
 
     private JobStateException failure(String action, Exception e) {
+        AccessDeniedException.throwIfDenied(e, action);
         if (e instanceof InterruptedException) {
             Thread.currentThread().interrupt();
         }

@@ -1,5 +1,6 @@
 package io.zktoolkit.examples.world.sqoop;
 
+import io.zktoolkit.config.settings.Redaction;
 import io.zktoolkit.config.settings.Interpolator;
 import io.zktoolkit.config.settings.KeySuggestions;
 import io.zktoolkit.config.settings.PropertiesFile;
@@ -64,7 +65,7 @@ record ImportJob(String table, TableImport source, IncrementalMode mode, String 
         }
         String connect = keys.require(CONNECT, "a JDBC URL such as jdbc:postgresql://db:5432/shop");
         if (connect != null && !connect.startsWith("jdbc:")) {
-            keys.problem(CONNECT, "value '" + connect + "' is not a JDBC URL; expected jdbc:<driver>:...");
+            keys.problem(CONNECT, "value '" + Redaction.jdbcUrl(connect) + "' is not a JDBC URL; expected jdbc:<driver>:...");
         }
         String username = keys.require(USERNAME, "the database role to log in as");
         Path passwordFile = keys.path(keys.require(PASSWORD_FILE, "the path of a file holding only the password"));

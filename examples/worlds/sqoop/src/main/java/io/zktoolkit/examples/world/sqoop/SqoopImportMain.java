@@ -1,5 +1,6 @@
 package io.zktoolkit.examples.world.sqoop;
 
+import io.zktoolkit.config.settings.Redaction;
 import io.zktoolkit.config.ToolkitClient;
 import io.zktoolkit.config.ToolkitSettings;
 import io.zktoolkit.config.settings.SettingsException;
@@ -77,7 +78,7 @@ public final class SqoopImportMain {
 
     private static int run(ImportJob job, CheckpointedImport importer) {
         try {
-            Console.say("PHASE CONNECTING " + job.source().jdbcUrl());
+            Console.say("PHASE CONNECTING " + Redaction.jdbcUrl(job.source().jdbcUrl()));
             Console.say("PHASE SOURCE rows=" + countRows(job));
             Console.say("PHASE START checkpoint=" + importer.checkpoint().read().value().orElse("none"));
             ImportOutcome outcome = importer.run();
@@ -108,7 +109,7 @@ public final class SqoopImportMain {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
-            throw new SQLException("Source " + job.source().jdbcUrl() + " as " + job.source().username() + ": "
+            throw new SQLException("Source " + Redaction.jdbcUrl(job.source().jdbcUrl()) + " as " + job.source().username() + ": "
                     + e.getMessage(), e.getSQLState(), e);
         }
     }
