@@ -1,5 +1,6 @@
 package io.zktoolkit.discovery;
 
+import io.zktoolkit.config.ZnodeLimits;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -7,6 +8,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.curator.x.discovery.ServiceInstance;
+import org.apache.zookeeper.common.PathUtils;
 
 /**
  * One instance of a service: where to reach it and what it says about itself.
@@ -22,14 +24,19 @@ import org.apache.curator.x.discovery.ServiceInstance;
 public record ServiceEndpoint(String name, String id, String address, int port, Map<String, String> attributes,
                               int weight, Instant registeredAt) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    /** A host name or IPv4 address; an IPv6 address (with ':', maybe a '%' zone). */
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,252}");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(%[A-Za-z0-9._-]+)?");
+    private static final int MAX_ID_LENGTH = 200;
 
     /** @throws IllegalArgumentException naming the field that is wrong and what would be valid */
     public ServiceEndpoint {
         check(NAME.matcher(Objects.requireNonNullElse(name, "")).matches(), "name", name,
                 "1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit");
-        check(id != null && !id.isBlank() && !id.contains("/"), "id", id, "a non-empty string without '/'");
-        check(address != null && !address.isBlank() && address.chars().noneMatch(Character::isWhitespace),
-                "address", address, "a host name or IP address");
+        check(isZnodeName(id), "id", id, "1 to " + MAX_ID_LENGTH + " characters, not '.' or '..', without '/',"
+                + " whitespace at either end or control characters (it names the instance's znode)");
+        check(address != null && (HOST.matcher(address).matches() || IPV6.matcher(address).matches()),
+                "address", address, "a host name or IP address: up to 253 letters, digits, '.', '-' or '_' (IPv6: hex digits and ':')");
         check(port >= 1 && port <= 65535, "port", port, "1 to 65535");
         check(weight >= 0 && weight <= 1000, "weight", weight, "0 to 1000");
         attributes = Map.copyOf(attributes);
@@ -38,7 +45,21 @@ public record ServiceEndpoint(String name, String id, String address, int port, 
 
     private static void check(boolean ok, String field, Object value, String valid) {
         if (!ok) {
-            throw new IllegalArgumentException("Invalid service " + field + " '" + value + "': expected " + valid);
+            String shown = value instanceof String s && s.length() > 120 ? s.substring(0, 120) + "...(" + s.length() + " characters)" : String.valueOf(value);
+            throw new IllegalArgumentException("Invalid service " + field + " '" + ZnodeLimits.printable(shown) + "': expected " + valid);
+        }
+    }
+
+    /** What ZooKeeper takes as one path segment, and no longer than an id should be. */
+    private static boolean isZnodeName(String id) {
+        if (id == null || id.isEmpty() || id.length() > MAX_ID_LENGTH || id.contains("/") || !id.strip().equals(id)) {
+            return false;
+        }
+        try {
+            PathUtils.validatePath("/" + id);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 

@@ -2,6 +2,7 @@ package io.zktoolkit.discovery;
 
 import io.zktoolkit.config.AccessDeniedException;
 import io.zktoolkit.config.ToolkitClient;
+import io.zktoolkit.config.ZnodeLimits;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.Objects;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.x.discovery.ServiceDiscovery;
 import org.apache.curator.x.discovery.ServiceDiscoveryBuilder;
+import org.apache.curator.x.discovery.ServiceInstance;
 import org.apache.curator.x.discovery.details.JsonInstanceSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +53,7 @@ public final class ServiceRegistry implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceRegistry.class);
 
     private final CuratorFramework curator;
+    private final JsonInstanceSerializer<EndpointDetails> serializer = new JsonInstanceSerializer<>(EndpointDetails.class);
     private final ServiceDiscovery<EndpointDetails> discovery;
     private volatile State state = State.LATENT;
 
@@ -59,7 +62,7 @@ public final class ServiceRegistry implements Closeable {
         this.discovery = ServiceDiscoveryBuilder.builder(EndpointDetails.class)
                 .client(curator)
                 .basePath(ROOT)
-                .serializer(new JsonInstanceSerializer<>(EndpointDetails.class))
+                .serializer(serializer)
                 .watchInstances(true)
                 .build();
     }
@@ -96,11 +99,14 @@ public final class ServiceRegistry implements Closeable {
     /**
      * Registers {@code endpoint}; it stays registered until the {@link Registration} is closed,
      * this registry is closed, or the process dies.
+     *
+     * @throws IllegalArgumentException when the instance's data would not fit one znode; nothing is registered
      */
     public Registration register(ServiceEndpoint endpoint) {
         requireStarted();
+        ServiceInstance<EndpointDetails> instance = fitting(endpoint);
         try {
-            discovery.registerService(endpoint.toInstance());
+            discovery.registerService(instance);
         } catch (Exception e) {
             AccessDeniedException.throwIfDenied(e, "register " + endpoint.name() + " instance " + endpoint.id());
             throw new DiscoveryException("Could not register " + endpoint.name() + " instance " + endpoint.id()
@@ -132,8 +138,9 @@ public final class ServiceRegistry implements Closeable {
 
     void update(ServiceEndpoint endpoint) {
         requireStarted();
+        ServiceInstance<EndpointDetails> instance = fitting(endpoint);
         try {
-            discovery.updateService(endpoint.toInstance());
+            discovery.updateService(instance);
         } catch (Exception e) {
             AccessDeniedException.throwIfDenied(e, "update " + endpoint.name() + " instance " + endpoint.id());
             throw new DiscoveryException("Could not update " + endpoint.name() + " instance " + endpoint.id() + ": " + e, e);
@@ -167,6 +174,25 @@ public final class ServiceRegistry implements Closeable {
             // Typically the client was closed first: its ephemeral instances are already gone.
             LOG.warn("Closing the service registry failed: {}", e.toString());
         }
+    }
+
+    /**
+     * The instance, once its znode data is known to fit. Checked before Curator sees it: Curator
+     * keeps an instance it was asked to register even when the write fails, and registers it
+     * again on every reconnection, and a write over jute.maxbuffer makes the server drop the
+     * connection, so an oversized instance would cut the session's connection over and over.
+     */
+    private ServiceInstance<EndpointDetails> fitting(ServiceEndpoint endpoint) {
+        ServiceInstance<EndpointDetails> instance = endpoint.toInstance();
+        try {
+            ZnodeLimits.requireFits("Service " + endpoint.name() + " instance " + endpoint.id() + " with "
+                    + endpoint.attributes().size() + " attributes", serializer.serialize(instance));
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not serialize " + endpoint, e);
+        }
+        return instance;
     }
 
     private void requireStarted() {

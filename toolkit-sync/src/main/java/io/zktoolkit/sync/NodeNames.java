@@ -9,6 +9,11 @@ import java.util.regex.Pattern;
 public final class NodeNames {
     /** What a single name may be, for error messages. */
     public static final String NAME_RULE = "use 1 to 200 letters, digits, '.', '_' or '-', starting with a letter or digit";
+    /** What a name path may be, for error messages. */
+    public static final String NAME_PATH_RULE = "use segments of letters, digits, '.', '_' or '-' separated by '/'"
+            + " (no empty, '.' or '..' segment, no leading or trailing '/'), at most 400 characters";
+
+    private static final int MAX_PATH_LENGTH = 400;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._-]+");
@@ -23,10 +28,10 @@ public final class NodeNames {
 
     /**
      * Whether {@code path} is segments of letters, digits, '.', '_' or '-' separated by '/', with no
-     * empty, '.' or '..' segment (ZooKeeper refuses those) and no leading or trailing '/'.
+     * empty, '.' or '..' segment (ZooKeeper refuses those), no leading or trailing '/', and at most 400 characters.
      */
     public static boolean isNamePath(String path) {
-        if (path == null || path.isEmpty()) {
+        if (path == null || path.isEmpty() || path.length() > MAX_PATH_LENGTH) {
             return false;
         }
         for (String segment : path.split("/", -1)) {

@@ -1,5 +1,6 @@
 package io.zktoolkit.config.live;
 
+import io.zktoolkit.config.ZnodeLimits;
 import java.util.regex.Pattern;
 
 /**
@@ -28,8 +29,8 @@ public record ConfigSetName(String value) {
         }
         for (String segment : value.split("/", -1)) {
             if (!SEGMENT.matcher(segment).matches()) {
-                throw new IllegalArgumentException("Configuration set name '" + printable(value)
-                        + "' has an invalid segment '" + printable(segment) + "'; expected " + VALID);
+                throw new IllegalArgumentException("Configuration set name '" + ZnodeLimits.printable(value)
+                        + "' has an invalid segment '" + ZnodeLimits.printable(segment) + "'; expected " + VALID);
             }
         }
     }
@@ -37,19 +38,6 @@ public record ConfigSetName(String value) {
     /** Parses and validates a name. */
     public static ConfigSetName of(String value) {
         return new ConfigSetName(value);
-    }
-
-    /** Control characters shown as escapes, so an error message cannot be garbled by the bad name itself. */
-    private static String printable(String s) {
-        StringBuilder out = new StringBuilder();
-        s.codePoints().forEach(c -> {
-            if (Character.isISOControl(c)) {
-                out.append(String.format("\\u%04x", c));
-            } else {
-                out.appendCodePoint(c);
-            }
-        });
-        return out.toString();
     }
 
     @Override

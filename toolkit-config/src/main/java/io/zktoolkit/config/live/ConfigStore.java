@@ -2,6 +2,7 @@ package io.zktoolkit.config.live;
 
 import io.zktoolkit.config.AccessDeniedException;
 import io.zktoolkit.config.ToolkitClient;
+import io.zktoolkit.config.ZnodeLimits;
 import io.zktoolkit.config.audit.AuditAction;
 import io.zktoolkit.config.audit.AuditRecord;
 import io.zktoolkit.config.audit.AuditTrail;
@@ -57,7 +58,7 @@ public final class ConfigStore {
         REPLACE
     }
 
-    private static final int REQUEST_OVERHEAD = 16 * 1024;
+    private static final int REQUEST_OVERHEAD = ZnodeLimits.REQUEST_OVERHEAD;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConfigStore.class);
 
     private final CuratorFramework curator;
@@ -95,7 +96,7 @@ public final class ConfigStore {
 
     /** ZooKeeper's request size limit as this JVM's client sees it ({@code jute.maxbuffer}). */
     static int juteMaxBuffer() {
-        return Integer.getInteger("jute.maxbuffer", 0xfffff);
+        return ZnodeLimits.juteMaxBuffer();
     }
 
     /** The current version of a set, or {@link ConfigSnapshot#absent} when it was never published. */

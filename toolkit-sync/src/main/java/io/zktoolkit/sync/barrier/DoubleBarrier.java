@@ -3,6 +3,7 @@ package io.zktoolkit.sync.barrier;
 import io.zktoolkit.config.AccessDeniedException;
 import io.zktoolkit.sync.NodeNames;
 import io.zktoolkit.config.ToolkitClient;
+import io.zktoolkit.config.ZnodeLimits;
 import io.zktoolkit.locks.Holder;
 import io.zktoolkit.sync.SyncException;
 import java.nio.charset.StandardCharsets;
@@ -338,7 +339,7 @@ public final class DoubleBarrier {
         private Builder(CuratorFramework curator, String name) {
             this.curator = Objects.requireNonNull(curator, "curator");
             if (!NodeNames.isName(name)) {
-                throw new IllegalArgumentException("Invalid barrier name '" + name + "': " + NodeNames.NAME_RULE
+                throw new IllegalArgumentException("Invalid barrier name '" + ZnodeLimits.printable(name) + "': " + NodeNames.NAME_RULE
                         + " (for example 'load-2026-11-22')");
             }
             this.name = name;
@@ -356,7 +357,7 @@ public final class DoubleBarrier {
         /** This member's id (default host, pid and a random suffix); unique among the parties. */
         public Builder memberId(String value) {
             if (!NodeNames.isName(value)) {
-                throw new IllegalArgumentException("Barrier " + name + ": invalid member id '" + value
+                throw new IllegalArgumentException("Barrier " + name + ": invalid member id '" + ZnodeLimits.printable(value)
                         + "': " + NodeNames.NAME_RULE);
             }
             this.memberId = value;

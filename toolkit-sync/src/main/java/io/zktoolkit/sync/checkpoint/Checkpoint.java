@@ -1,6 +1,7 @@
 package io.zktoolkit.sync.checkpoint;
 
 import io.zktoolkit.config.AccessDeniedException;
+import io.zktoolkit.config.ZnodeLimits;
 import io.zktoolkit.sync.CorruptSyncDataException;
 import io.zktoolkit.sync.OutcomeUnknownException;
 import io.zktoolkit.sync.SyncException;
@@ -113,7 +114,7 @@ public final class Checkpoint {
             earlier.addAll(basedOn.history());
         }
         List<CheckpointRecord> kept = earlier.subList(0, Math.min(earlier.size(), store.historySize()));
-        byte[] data = CheckpointFormat.encode(next, kept);
+        byte[] data = ZnodeLimits.requireFits("Checkpoint " + name + " (" + path + ")", CheckpointFormat.encode(next, kept));
         try {
             lease.fencedWrite(List.of(writeOp(basedOn, data)));
             // setData moves the znode version by one; a create starts it at 0, which is ABSENT + 1.

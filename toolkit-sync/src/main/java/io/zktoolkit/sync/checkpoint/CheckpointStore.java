@@ -2,6 +2,7 @@ package io.zktoolkit.sync.checkpoint;
 
 import io.zktoolkit.sync.NodeNames;
 import io.zktoolkit.config.ToolkitClient;
+import io.zktoolkit.config.ZnodeLimits;
 import io.zktoolkit.locks.Holder;
 import java.time.Clock;
 import java.util.Comparator;
@@ -66,8 +67,8 @@ public final class CheckpointStore {
     public Checkpoint checkpoint(String name, Comparator<String> order) {
         Objects.requireNonNull(order, "order");
         if (!NodeNames.isNamePath(name)) {
-            throw new IllegalArgumentException("Invalid checkpoint name '" + name
-                    + "': use segments of letters, digits, '.', '_' or '-' separated by '/', for example sqoop/orders");
+            throw new IllegalArgumentException("Invalid checkpoint name '" + ZnodeLimits.printable(name) + "': "
+                    + NodeNames.NAME_PATH_RULE + ", for example sqoop/orders");
         }
         return new Checkpoint(this, name, root + "/" + name, order);
     }
@@ -102,8 +103,9 @@ public final class CheckpointStore {
 
         /** The znode under which checkpoints live; default {@value CheckpointStore#ROOT}. */
         public Builder root(String root) {
-            if (root == null || !root.startsWith("/") || root.endsWith("/") || root.length() < 2) {
-                throw new IllegalArgumentException("Checkpoint root must be an absolute znode path without trailing slash: " + root);
+            if (root == null || !root.startsWith("/") || !NodeNames.isNamePath(root.substring(1))) {
+                throw new IllegalArgumentException("Invalid checkpoint root '" + ZnodeLimits.printable(root)
+                        + "': expected '/' then " + NodeNames.NAME_PATH_RULE.substring(4) + ", for example /checkpoints");
             }
             this.root = root;
             return this;

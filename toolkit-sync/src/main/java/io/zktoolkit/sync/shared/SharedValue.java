@@ -9,6 +9,7 @@ import io.zktoolkit.sync.SyncException;
 import io.zktoolkit.sync.StoredText;
 
 import io.zktoolkit.config.ToolkitClient;
+import io.zktoolkit.config.ZnodeLimits;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,8 +59,8 @@ public final class SharedValue {
      */
     public SharedValue(CuratorFramework curator, String path, String initialValue, Duration operationTimeout) {
         if (path == null || !path.startsWith("/") || !NodeNames.isNamePath(path.substring(1))) {
-            throw new IllegalArgumentException("Invalid shared value path '" + path
-                    + "': use an absolute path of segments of letters, digits, '.', '_' or '-'");
+            throw new IllegalArgumentException("Invalid shared value path '" + ZnodeLimits.printable(path)
+                    + "': expected '/' then " + NodeNames.NAME_PATH_RULE.substring(4) + ", for example /values/imports/owner");
         }
         this.curator = curator;
         this.path = path;
@@ -108,7 +109,7 @@ public final class SharedValue {
         List<String> recent = new ArrayList<>();
         recent.add(operation);
         recent.addAll(expected.recentOperations().subList(0, Math.min(expected.recentOperations().size(), RECENT_OPERATIONS - 1)));
-        byte[] data = encode(newValue, recent);
+        byte[] data = ZnodeLimits.requireFits("Shared value " + path, encode(newValue, recent));
         long deadline = System.nanoTime() + operationTimeout.toNanos();
         Exception lastFailure = null;
         while (System.nanoTime() - deadline < 0) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import io.zktoolkit.config.ZnodeLimits;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.utils.ZKPaths;
@@ -31,9 +32,15 @@ final class StatusWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StatusWriter.class);
     /** Statuses are a few hundred bytes; 200 keep a transaction well under ZooKeeper's 1 MB request limit. */
     static final int MAX_BATCH = 200;
+    /** Large statuses (big attributes) cut a batch earlier: a transaction over jute.maxbuffer would never land. */
+    private static final int MAX_BATCH_BYTES = ZnodeLimits.maxDataBytes();
     private static final Duration RETRY_PAUSE = Duration.ofMillis(200);
 
-    private record Pending(RunStatus status, long index) {
+    private record Pending(byte[] data, long index) {
+        /** Encoded size plus room for the path and the operation's header in the transaction. */
+        long size() {
+            return data.length + 512L;
+        }
     }
 
     private final CuratorFramework curator;
@@ -64,7 +71,7 @@ final class StatusWriter implements AutoCloseable {
             throw new IllegalStateException("the publisher of " + jobPath + " is closed");
         }
         dirty.remove(path);
-        dirty.put(path, new Pending(status, ++submitted));
+        dirty.put(path, new Pending(StatusFormat.encode(status), ++submitted));
         notifyAll();
     }
 
@@ -152,8 +159,13 @@ final class StatusWriter implements AutoCloseable {
         }
         List<Map.Entry<String, Pending>> batch = new ArrayList<>();
         Iterator<Map.Entry<String, Pending>> it = dirty.entrySet().iterator();
+        long bytes = 0;
         while (it.hasNext() && batch.size() < MAX_BATCH) {
             Map.Entry<String, Pending> next = it.next();
+            bytes += next.getValue().size();
+            if (!batch.isEmpty() && bytes > MAX_BATCH_BYTES) {
+                break;
+            }
             batch.add(Map.entry(next.getKey(), next.getValue()));
             it.remove();
         }
@@ -163,7 +175,7 @@ final class StatusWriter implements AutoCloseable {
     private void commit(List<Map.Entry<String, Pending>> batch) throws Exception {
         List<CuratorOp> ops = new ArrayList<>(batch.size());
         for (Map.Entry<String, Pending> e : batch) {
-            byte[] data = StatusFormat.encode(e.getValue().status());
+            byte[] data = e.getValue().data();
             ops.add(existing.contains(e.getKey())
                     ? curator.transactionOp().setData().forPath(e.getKey(), data)
                     : curator.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(e.getKey(), data));

@@ -1,5 +1,6 @@
 package io.zktoolkit.sync.state;
 
+import io.zktoolkit.config.ZnodeLimits;
 import io.zktoolkit.locks.Holder;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -94,7 +95,12 @@ final class TrackedStatus {
         }
         Map<String, String> attributes = new LinkedHashMap<>(current.attributes());
         attributes.putAll(added);
-        return new RunStatus(current.id(), state, current.sequence() + 1, done, total, message, current.publisher(),
+        RunStatus next = new RunStatus(current.id(), state, current.sequence() + 1, done, total, message, current.publisher(),
                 clock.instant(), attributes, transitions);
+        // Refused here, before it is queued: the background writer could never land it, and
+        // would hold up every later update of the job behind it.
+        ZnodeLimits.requireFits(what + ": the status with " + attributes.size() + " attributes and a "
+                + message.length() + "-character message", StatusFormat.encode(next));
+        return next;
     }
 }
