@@ -61,12 +61,12 @@ public abstract sealed class RunReporter permits JobReporter, TaskReporter {
         succeeded();
     }
 
-    /** Enters FAILED with a reason watchers will read. */
+    /** Enters FAILED with a reason watchers will read (past 4000 characters, shortened). */
     public void failed(String reason) {
         submit(tracked.enter(RunState.FAILED, requireReason(reason)));
     }
 
-    /** Enters CANCELLED with a reason watchers will read. */
+    /** Enters CANCELLED with a reason watchers will read (past 4000 characters, shortened). */
     public void cancelled(String reason) {
         submit(tracked.enter(RunState.CANCELLED, requireReason(reason)));
     }

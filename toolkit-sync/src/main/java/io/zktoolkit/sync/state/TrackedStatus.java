@@ -15,6 +15,11 @@ import java.util.Map;
 final class TrackedStatus {
     /** Transitions kept in the znode: enough for every state of a job and several task retries. */
     static final int TRANSITIONS_KEPT = 16;
+    /**
+     * The longest reason kept per transition. A failure's reason is often an exception with its
+     * whole stack; a report of a failure must not fail for being long, and 16 of them must fit a znode.
+     */
+    static final int MAX_REASON_CHARS = 4000;
 
     private final String what;
     private final boolean mayRestart;
@@ -81,11 +86,20 @@ final class TrackedStatus {
         }
     }
 
+    private static String shortened(String reason) {
+        if (reason.length() <= MAX_REASON_CHARS) {
+            return reason;
+        }
+        int cut = Character.isHighSurrogate(reason.charAt(MAX_REASON_CHARS - 1)) ? MAX_REASON_CHARS - 1 : MAX_REASON_CHARS;
+        return reason.substring(0, cut) + " ... (" + (reason.length() - cut) + " more characters not kept)";
+    }
+
     /** A new status; {@code reason} null keeps the message and adds no transition. */
     private RunStatus next(RunState state, String reason, long done, long total, Map<String, String> added) {
         List<Transition> transitions = new ArrayList<>(current.transitions());
         String message = current.message();
         if (reason != null) {
+            reason = shortened(reason);
             int ordinal = current.lastOrdinal() + 1;
             transitions.add(new Transition(ordinal, state, clock.instant(), reason));
             if (transitions.size() > TRANSITIONS_KEPT) {
