@@ -119,7 +119,8 @@ public final class ServiceRegistry implements Closeable {
     /** A view of {@code service}'s instances picking by {@code strategy}; start it before use, close it after. */
     public ServiceView view(String service, SelectionStrategy strategy) {
         requireStarted();
-        return new ServiceView(discovery, service, strategy, DEFAULT_QUARANTINE);
+        return new ServiceView(discovery, new UnreadableInstances(curator, serializer, ROOT, service), service, strategy,
+                DEFAULT_QUARANTINE);
     }
 
     /** The names of every registered service. */

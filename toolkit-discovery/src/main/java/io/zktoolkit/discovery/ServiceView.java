@@ -40,13 +40,16 @@ public final class ServiceView implements Closeable {
 
     private final String service;
     private final ServiceCache<EndpointDetails> cache;
+    private final UnreadableInstances unreadable;
     private final InstanceSelector<ServiceEndpoint> selector;
     private final List<MembershipListener> listeners = new CopyOnWriteArrayList<>();
     private Map<String, ServiceEndpoint> known = Map.of();
     private volatile State state = State.LATENT;
 
-    ServiceView(ServiceDiscovery<EndpointDetails> discovery, String service, SelectionStrategy strategy, Duration quarantine) {
+    ServiceView(ServiceDiscovery<EndpointDetails> discovery, UnreadableInstances unreadable, String service,
+            SelectionStrategy strategy, Duration quarantine) {
         this.service = service;
+        this.unreadable = unreadable;
         this.cache = discovery.serviceCacheBuilder().name(service).build();
         this.selector = new InstanceSelector<>(ServiceEndpoint::id, ServiceEndpoint::weight, strategy, quarantine);
     }
@@ -116,7 +119,9 @@ public final class ServiceView implements Closeable {
             return;
         }
         List<ServiceEndpoint> current = new ArrayList<>();
-        for (ServiceInstance<EndpointDetails> instance : cache.getInstances()) {
+        List<ServiceInstance<EndpointDetails>> read = cache.getInstances();
+        unreadable.check(read.stream().map(ServiceInstance::getId).collect(java.util.stream.Collectors.toSet()));
+        for (ServiceInstance<EndpointDetails> instance : read) {
             try {
                 current.add(ServiceEndpoint.of(instance));
             } catch (IllegalArgumentException e) {
