@@ -52,9 +52,10 @@ public interface ConfigView {
         try {
             return type.parse(raw.get());
         } catch (IllegalArgumentException e) {
-            throw new ConfigValueException("Key '" + key + "' in " + describeSource()
-                    + (isMasked(key) ? " has a value (hidden: secret)" : " has value '" + raw.get() + "'")
-                    + " that is not " + type.describe() + ": " + e.getMessage());
+            // A parser's message may quote the value, so a masked key's error gives only the expected type.
+            throw new ConfigValueException("Key '" + key + "' in " + describeSource() + (isMasked(key)
+                    ? " has a value (hidden: secret) that is not " + type.describe()
+                    : " has value '" + raw.get() + "': " + e.getMessage()));
         }
     }
 
