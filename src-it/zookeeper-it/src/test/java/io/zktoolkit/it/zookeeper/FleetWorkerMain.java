@@ -28,7 +28,7 @@ import org.apache.zookeeper.CreateMode;
  */
 public final class FleetWorkerMain {
     static final String FLEET = "faults";
-    static final String AUDIT = "/audit";
+    static final String AUDIT = "/commit-ledger";
 
     private FleetWorkerMain() {
     }

@@ -23,12 +23,6 @@ final class ProcessResources {
     private static final Pattern JDK_THREADS = Pattern.compile(
             "process reaper|ForkJoinPool\\.commonPool-worker-\\d+|Attach Listener|Common-Cleaner|Signal Dispatcher"
                     + "|Reference Handler|Finalizer|Notification Thread|surefire-forkedjvm-.*|junit-.*timeout.*");
-    /**
-     * Curator 5.9 never shuts down a closed client's "SafeNotifyService" executor (apache/curator#1277,
-     * fixed after 5.9.0 by apache/curator#1278): one idle daemon thread per closed client that used it.
-     * Reported apart, as a known library leak, rather than failing the soak.
-     */
-    static final Pattern KNOWN_LIBRARY_LEAKS = Pattern.compile("Curator-SafeNotifyService-\\d+");
     private static final Path FDS = Path.of("/proc/self/fd");
 
     private final Set<Thread> threads;
@@ -73,17 +67,15 @@ final class ProcessResources {
         return threads.size();
     }
 
-    /** Threads alive now that were not at {@code before}, JDK ones and known library leaks left out, as "name (state)". */
+    /**
+     * Threads alive now that were not at {@code before}, JDK ones left out, as "name (state)". Curator
+     * 5.9's idle "SafeNotifyService" thread per closed client (apache/curator#1277) counts: the
+     * toolkit's client gives Curator an executor it shuts down, so it leaves none.
+     */
     List<String> threadsSince(ProcessResources before) {
         return threads.stream().filter(t -> !before.threads.contains(t) && t.isAlive())
-                .filter(t -> !JDK_THREADS.matcher(t.getName()).matches() && !KNOWN_LIBRARY_LEAKS.matcher(t.getName()).matches())
+                .filter(t -> !JDK_THREADS.matcher(t.getName()).matches())
                 .map(t -> t.getName() + " (" + t.getState() + ")").sorted().toList();
-    }
-
-    /** Threads alive now, not at {@code before}, that are {@link #KNOWN_LIBRARY_LEAKS}. */
-    long knownLeaksSince(ProcessResources before) {
-        return threads.stream().filter(t -> !before.threads.contains(t) && t.isAlive())
-                .filter(t -> KNOWN_LIBRARY_LEAKS.matcher(t.getName()).matches()).count();
     }
 
     /**
