@@ -23,7 +23,6 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaRDD;
@@ -36,6 +35,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,12 +52,12 @@ import org.slf4j.LoggerFactory;
  * ensemble expires the dead session, and commits with a higher fencing token. The output then has
  * every record exactly once, and nothing of the dead attempt's.
  */
+@ExtendWith(SharedCluster.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class ExecutorKilledHoldingPartitionLockIT {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutorKilledHoldingPartitionLockIT.class);
-    private static final Path SCRATCH = Path.of(System.getProperty("sparkcluster.scratch", "target/cluster-scratch"))
-            .toAbsolutePath();
+    private static final Path SCRATCH = SharedCluster.scratch("kill9");
     private static final int PARTITIONS = 4;
     private static final int VICTIM = 0;
     private static final List<Integer> ROWS = IntStream.range(0, 80).boxed().toList();
@@ -68,49 +68,27 @@ class ExecutorKilledHoldingPartitionLockIT {
      */
     private static final String SESSION_TIMEOUT = "6s";
 
-    private static ProcessEnsemble ensemble;
-    private static final ClusterJars JARS = ClusterJars.fromBuild();
+    private static SharedCluster.Fixture shared;
     private static SparkStandaloneCluster cluster;
     private static SparkSession spark;
     private static PortableSettings zkSettings;
     private static ToolkitClient zk;
 
     @BeforeAll
-    static void startEnsembleClusterAndDriver() {
+    static void startDriver(SharedCluster.Fixture fixture) {
         long started = System.nanoTime();
-        ensemble = ProcessEnsemble.start(3);
-        zkSettings = PortableSettings.of(Map.of("zk.connect", ensemble.connectString(),
-                "zk.session.timeout", SESSION_TIMEOUT, "zk.namespace", "cluster-it"));
+        shared = fixture;
+        cluster = fixture.cluster();
+        zkSettings = fixture.zkSettings("executor-killed-it", SESSION_TIMEOUT);
         zk = ToolkitClient.open(zkSettings.toSettings());
-        cluster = JARS.startCluster(SCRATCH.resolve("cluster"), 2);
-        SparkConf conf = new SparkConf(false).setAppName("executor-killed-holding-a-partition-lock");
-        JARS.driverConf(cluster).forEach(conf::set);
-        spark = SparkSession.builder().config(conf).getOrCreate();
-        SparkContext sc = spark.sparkContext();
-        ClusterJars.awaitExecutors(sc, 2);
-        LOG.info("Ensemble, cluster and driver ready in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        spark = fixture.startDriver(fixture.driverConf("executor-killed-holding-a-partition-lock"));
+        LOG.info("Driver ready in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
     @AfterAll
-    static void stopAll() throws IOException {
-        try {
-            if (spark != null) {
-                spark.stop();
-            }
-        } finally {
-            try {
-                if (cluster != null) {
-                    cluster.close();
-                }
-            } finally {
-                if (zk != null) {
-                    zk.close();
-                }
-                if (ensemble != null) {
-                    ensemble.close();
-                }
-                SparkStandaloneCluster.deleteRecursively(SCRATCH);
-            }
+    static void stopDriver() throws Exception {
+        if (shared != null) {
+            shared.stop(spark, SCRATCH, zk);
         }
     }
 
@@ -132,7 +110,7 @@ class ExecutorKilledHoldingPartitionLockIT {
             assertThat(r[2].split(File.pathSeparator)).as("executor class path")
                     .allSatisfy(entry -> assertThat(Path.of(entry).toAbsolutePath().normalize()).startsWithRaw(cluster.sparkHome()));
             // Spark fetches spark.jars into the executor's work folder and loads them from there.
-            assertThat(r[3]).as("where ToolkitClient was loaded from").contains(SCRATCH.toString())
+            assertThat(r[3]).as("where ToolkitClient was loaded from").contains(shared.folder().toString())
                     .endsWith(".jar").contains("zktoolkit-bundle");
             assertThat(r[4]).as("the bundle's relocated Curator").startsWith("io.zktoolkit.shaded.org.apache.curator.");
         }

@@ -12,9 +12,7 @@ import io.zktoolkit.config.live.LiveConfig;
 import io.zktoolkit.config.spark.LiveBatchConfig;
 import io.zktoolkit.config.spark.PinnedConfig;
 import io.zktoolkit.it.harness.ProcessEnsemble;
-import io.zktoolkit.it.harness.SparkStandaloneCluster;
 import io.zktoolkit.locks.spark.PortableSettings;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,8 +27,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
-import org.apache.spark.SparkConf;
-import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -42,6 +38,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,22 +54,21 @@ import org.slf4j.LoggerFactory;
  * driver starts once its live view has it; versions never go backwards from batch to batch.
  * A batch never mixes versions; reading "the latest version" in tasks would (shown here too).
  */
+@ExtendWith(SharedCluster.class)
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class LiveConfigOnExecutorsIT {
     private static final Logger LOG = LoggerFactory.getLogger(LiveConfigOnExecutorsIT.class);
-    private static final Path SCRATCH = Path.of(System.getProperty("sparkcluster.scratch", "target/cluster-scratch"))
-            .toAbsolutePath().resolveSibling("cluster-scratch-live-config");
+    private static final Path SCRATCH = SharedCluster.scratch("live-config");
     private static final String SET = "jobs/stream-scaler";
     private static final Set<String> HOSTS = Set.of("127.0.0.2", "127.0.0.3");
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final int BATCHES_PER_PHASE = 3;
 
-    private static final ClusterJars JARS = ClusterJars.fromBuild();
+    private static SharedCluster.Fixture shared;
     private static ProcessEnsemble ensemble;
     private static PortableSettings zkSettings;
     private static ToolkitClient operatorZk;
     private static ToolkitClient driverZk;
-    private static SparkStandaloneCluster cluster;
     private static SparkSession spark;
 
     /** One task of a batch: where it ran, the version it read and, for contrast, the latest at that moment. */
@@ -88,45 +84,21 @@ class LiveConfigOnExecutorsIT {
     }
 
     @BeforeAll
-    static void startEnsembleClusterAndDriver() {
+    static void startDriver(SharedCluster.Fixture fixture) {
         long started = System.nanoTime();
-        ensemble = ProcessEnsemble.start(3);
-        zkSettings = PortableSettings.of(Map.of("zk.connect", ensemble.connectString(), "zk.session.timeout", "10s",
-                "zk.namespace", "cluster-it"));
+        shared = fixture;
+        ensemble = fixture.ensemble();
+        zkSettings = fixture.zkSettings("live-config-it", "10s");
         operatorZk = ToolkitClient.open(zkSettings.toSettings());
         driverZk = ToolkitClient.open(zkSettings.toSettings());
-        cluster = JARS.startCluster(SCRATCH.resolve("cluster"), 2);
-        SparkConf conf = new SparkConf(false).setAppName("live-config-on-executors");
-        JARS.driverConf(cluster).forEach(conf::set);
-        conf.set("spark.sql.shuffle.partitions", "2");
-        spark = SparkSession.builder().config(conf).getOrCreate();
-        SparkContext sc = spark.sparkContext();
-        ClusterJars.awaitExecutors(sc, 2);
-        LOG.info("Ensemble, cluster and driver ready in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        spark = fixture.startDriver(fixture.driverConf("live-config-on-executors").set("spark.sql.shuffle.partitions", "2"));
+        LOG.info("Driver ready in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
     @AfterAll
-    static void stopAll() throws IOException {
-        try {
-            if (spark != null) {
-                spark.stop();
-            }
-        } finally {
-            try {
-                if (cluster != null) {
-                    cluster.close();
-                }
-            } finally {
-                for (ToolkitClient client : new ToolkitClient[] {driverZk, operatorZk}) {
-                    if (client != null) {
-                        client.close();
-                    }
-                }
-                if (ensemble != null) {
-                    ensemble.close();
-                }
-                SparkStandaloneCluster.deleteRecursively(SCRATCH);
-            }
+    static void stopDriver() throws Exception {
+        if (shared != null) {
+            shared.stop(spark, SCRATCH, driverZk, operatorZk);
         }
     }
 
@@ -163,6 +135,8 @@ class LiveConfigOnExecutorsIT {
                     .trigger(Trigger.ProcessingTime(500))
                     .foreachBatch(scale)
                     .start();
+            // The ensemble is shared with the module's other classes: a server killed here is back when this test ends.
+            Integer killed = null;
             try {
                 awaitBatches(query, batches, "on v1 on both executors", b -> b.pinned() == 1);
 
@@ -181,6 +155,7 @@ class LiveConfigOnExecutorsIT {
                 // A ZooKeeper server killed with kill -9 (the leader: every session sees it), then v3.
                 int leader = ensemble.leaderIndex().orElseThrow();
                 ensemble.kill9(leader);
+                killed = leader;
                 LOG.info("Killed ZooKeeper leader {}", leader);
                 long v3 = publish(operator, "4");
                 publishedAt = System.nanoTime();
@@ -192,6 +167,7 @@ class LiveConfigOnExecutorsIT {
                 assertThat(query.exception().isDefined()).isFalse();
                 query.stop();
                 ensemble.restart(leader);
+                killed = null;
 
                 List<Batch> done = List.copyOf(batches);
                 LOG.info("Batches: {}", summary(done));
@@ -227,6 +203,9 @@ class LiveConfigOnExecutorsIT {
                 assertThat(heldBatch.onBothExecutors()).as("the held batch's two tasks ran side by side").isTrue();
             } finally {
                 query.stop();
+                if (killed != null) {
+                    ensemble.restart(killed);
+                }
             }
         }
         assertThat(spark.sparkContext().isStopped()).isFalse();

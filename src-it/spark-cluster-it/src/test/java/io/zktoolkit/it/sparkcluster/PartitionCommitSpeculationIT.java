@@ -3,7 +3,6 @@ package io.zktoolkit.it.sparkcluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zktoolkit.config.ToolkitClient;
-import io.zktoolkit.it.harness.ProcessEnsemble;
 import io.zktoolkit.it.harness.SparkStandaloneCluster;
 import io.zktoolkit.it.sparkcluster.SpeculatedPartitionWriter.Straggle;
 import io.zktoolkit.locks.LockInspector;
@@ -18,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -35,6 +33,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,12 +73,12 @@ import org.slf4j.LoggerFactory;
  * executor, which {@code ExecutorKilledHoldingPartitionLockIT} covers, not a zombie. The test
  * checks that both executors are still registered after the resume.
  */
+@ExtendWith(SharedCluster.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class PartitionCommitSpeculationIT {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionCommitSpeculationIT.class);
-    private static final Path SCRATCH = Path.of(System.getProperty("sparkcluster.scratch", "target/cluster-scratch"))
-            .resolveSibling("cluster-scratch-speculation").toAbsolutePath();
+    private static final Path SCRATCH = SharedCluster.scratch("speculation");
     private static final int PARTITIONS = 4;
     private static final int STRAGGLER = 0;
     private static final List<Integer> ROWS = IntStream.range(0, 40).boxed().toList();
@@ -91,34 +90,19 @@ class PartitionCommitSpeculationIT {
     /** Longer than the session timeout: the zombie's copy outwaits the frozen holder's session. */
     private static final Duration LOCK_WAIT = Duration.ofSeconds(60);
 
-    private static ProcessEnsemble ensemble;
-    private static final ClusterJars JARS = ClusterJars.fromBuild();
+    private static SharedCluster.Fixture shared;
     private static SparkStandaloneCluster cluster;
     private static SparkSession spark;
     private static PortableSettings zkSettings;
     private static ToolkitClient zk;
 
     @BeforeAll
-    static void startEnsembleClusterAndDriver() {
+    static void startDriver(SharedCluster.Fixture fixture) {
         long started = System.nanoTime();
-        // The ensemble starts beside the cluster: nothing touches ZooKeeper before the first job.
-        CompletableFuture<ProcessEnsemble> ensembleStarting = CompletableFuture.supplyAsync(() -> ProcessEnsemble.start(3));
-        try {
-            startClusterAndDriver();
-        } finally {
-            ensemble = ensembleStarting.join();   // also when the cluster failed, so that stopAll stops it
-        }
-        zkSettings = PortableSettings.of(Map.of("zk.connect", ensemble.connectString(),
-                "zk.session.timeout", "6s", "zk.namespace", "speculation-it"));
-        zk = ToolkitClient.open(zkSettings.toSettings());
-        LOG.info("Ensemble, cluster and driver ready in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-    }
-
-    private static void startClusterAndDriver() {
-        cluster = JARS.startCluster(SCRATCH.resolve("cluster"), 2);
-        SparkConf conf = new SparkConf(false).setAppName("partition-commits-under-speculation");
-        JARS.driverConf(cluster).forEach(conf::set);
-        conf.set("spark.speculation", "true")
+        shared = fixture;
+        cluster = fixture.cluster();
+        SparkConf conf = fixture.driverConf("partition-commits-under-speculation")
+                .set("spark.speculation", "true")
                 .set("spark.speculation.interval", "100ms")
                 .set("spark.speculation.quantile", "0.5")
                 .set("spark.speculation.multiplier", "2")
@@ -127,31 +111,16 @@ class PartitionCommitSpeculationIT {
                 // Keep a frozen executor registered through the freeze (see the class comment).
                 .set("spark.network.timeout", "120s")
                 .set("spark.executor.heartbeatInterval", "10s");
-        spark = SparkSession.builder().config(conf).getOrCreate();
-        SparkContext sc = spark.sparkContext();
-        ClusterJars.awaitExecutors(sc, 2);
+        spark = fixture.startDriver(conf);
+        zkSettings = fixture.zkSettings("speculation-it", "6s");
+        zk = ToolkitClient.open(zkSettings.toSettings());
+        LOG.info("Driver ready in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
     @AfterAll
-    static void stopAll() throws IOException {
-        try {
-            if (spark != null) {
-                spark.stop();
-            }
-        } finally {
-            try {
-                if (cluster != null) {
-                    cluster.close();
-                }
-            } finally {
-                if (zk != null) {
-                    zk.close();
-                }
-                if (ensemble != null) {
-                    ensemble.close();
-                }
-                SparkStandaloneCluster.deleteRecursively(SCRATCH);
-            }
+    static void stopDriver() throws Exception {
+        if (shared != null) {
+            shared.stop(spark, SCRATCH, zk);
         }
     }
 

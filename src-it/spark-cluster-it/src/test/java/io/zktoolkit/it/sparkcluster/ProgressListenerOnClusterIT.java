@@ -15,7 +15,6 @@ import io.zktoolkit.sync.state.JobSnapshot;
 import io.zktoolkit.sync.state.RunState;
 import io.zktoolkit.sync.state.RunStatus;
 import io.zktoolkit.sync.state.Transition;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +30,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.spark.SparkConf;
-import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
@@ -45,6 +43,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
@@ -59,18 +58,18 @@ import scala.jdk.javaapi.CollectionConverters;
  *
  * <p>Tests share one application (one board job) and run in order; the last stops it.
  */
+@ExtendWith(SharedCluster.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class ProgressListenerOnClusterIT {
     private static final Logger LOG = LoggerFactory.getLogger(ProgressListenerOnClusterIT.class);
-    private static final Path SCRATCH = Path.of(System.getProperty("sparkcluster.scratch", "target/cluster-scratch"))
-            .toAbsolutePath().resolveSibling("cluster-scratch-progress");
+    private static final Path SCRATCH = SharedCluster.scratch("progress");
     private static final String BOARD_JOB = "progress-on-cluster";
     private static final Set<String> HOSTS = Set.of("127.0.0.2", "127.0.0.3");
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final int ROWS = 400;
 
-    private static final ClusterJars JARS = ClusterJars.fromBuild();
+    private static SharedCluster.Fixture shared;
     private static ProcessEnsemble ensemble;
     private static ToolkitClient watcherZk;
     private static ToolkitClient listenerZk;
@@ -81,59 +80,36 @@ class ProgressListenerOnClusterIT {
     private static SparkSession spark;
 
     @BeforeAll
-    static void startEnsembleClusterDriverAndWatcher() {
+    static void startDriverAndWatcher(SharedCluster.Fixture fixture) {
         long started = System.nanoTime();
-        ensemble = ProcessEnsemble.start(3);
-        PortableSettings zk = PortableSettings.of(Map.of("zk.connect", ensemble.connectString(),
-                "zk.session.timeout", "10s", "zk.namespace", "cluster-it"));
+        shared = fixture;
+        ensemble = fixture.ensemble();
+        cluster = fixture.cluster();
+        PortableSettings zk = fixture.zkSettings("progress-it", "10s");
         watcherZk = ToolkitClient.open(zk.toSettings());
         watcher = JobBoard.builder(watcherZk).build();
         watcher.start();
         watcher.addListener(RECORDED);
-        cluster = JARS.startCluster(SCRATCH.resolve("cluster"), 2);
-        SparkConf conf = new SparkConf(false).setAppName("progress-on-a-cluster");
-        JARS.driverConf(cluster).forEach(conf::set);
+        SparkConf conf = fixture.driverConf("progress-on-a-cluster");
         zk.keys().forEach((key, value) -> conf.set(PortableSettings.SPARK_CONF_PREFIX + key, value));
         conf.set(JobProgressListener.KEY_PREFIX + "job", BOARD_JOB);
         conf.set(JobProgressListener.KEY_PREFIX + "tasks", "true");
         conf.set(JobProgressListener.KEY_PREFIX + "interval", "50ms");
-        spark = SparkSession.builder().config(conf).getOrCreate();
-        SparkContext sc = spark.sparkContext();
-        // On a client this class closes (spark.extraListeners would use the JVM's shared client,
-        // open until the JVM exits, and the next test class in this JVM would hear it retry the
-        // ensemble closed here); src-it/spark-it covers spark.extraListeners.
-        listenerZk = ToolkitClient.open(zk.toSettings());
-        JobProgressListener.install(sc, listenerZk);
-        sc.addSparkListener(ATTEMPTS);
-        ClusterJars.awaitExecutors(sc, 2);
-        LOG.info("Ensemble, cluster, driver and watcher ready in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        spark = fixture.startDriver(conf, sc -> {
+            // On a client this class closes (spark.extraListeners would use the JVM's shared client,
+            // open until the JVM exits, and would outlive this class); src-it/spark-it covers
+            // spark.extraListeners.
+            listenerZk = ToolkitClient.open(zk.toSettings());
+            JobProgressListener.install(sc, listenerZk);
+            sc.addSparkListener(ATTEMPTS);
+        });
+        LOG.info("Driver and watcher ready in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
     @AfterAll
-    static void stopAll() throws IOException {
-        try {
-            if (spark != null) {
-                spark.stop();
-            }
-        } finally {
-            try {
-                if (cluster != null) {
-                    cluster.close();
-                }
-            } finally {
-                if (watcher != null) {
-                    watcher.close();
-                }
-                for (ToolkitClient client : new ToolkitClient[] {watcherZk, listenerZk}) {
-                    if (client != null) {
-                        client.close();
-                    }
-                }
-                if (ensemble != null) {
-                    ensemble.close();
-                }
-                SparkStandaloneCluster.deleteRecursively(SCRATCH);
-            }
+    static void stopDriverAndWatcher() throws Exception {
+        if (shared != null) {
+            shared.stop(spark, SCRATCH, watcher, watcherZk, listenerZk);
         }
     }
 

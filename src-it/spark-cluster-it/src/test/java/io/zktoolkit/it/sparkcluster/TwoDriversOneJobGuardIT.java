@@ -3,10 +3,8 @@ package io.zktoolkit.it.sparkcluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zktoolkit.it.harness.ChildJvm;
-import io.zktoolkit.it.harness.ProcessEnsemble;
 import io.zktoolkit.it.harness.SparkStandaloneCluster;
 import io.zktoolkit.locks.spark.SparkJobGuard;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The job guard on a real cluster: two drivers of one named job submitted at once through
@@ -25,48 +24,41 @@ import org.junit.jupiter.api.Timeout;
  * {@code spark.zktoolkit.job.guard.onBusy=exit}, exits with {@value SparkJobGuard#EXIT_BUSY}
  * naming the holder.
  */
+@ExtendWith(SharedCluster.class)
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class TwoDriversOneJobGuardIT {
-    private static final Path SCRATCH = Path.of(System.getProperty("sparkcluster.scratch", "target/cluster-scratch"))
-            .resolveSibling("cluster-scratch-guard").toAbsolutePath();
+    private static final Path SCRATCH = SharedCluster.scratch("guard");
     private static final Duration STARTUP = Duration.ofSeconds(90);
 
-    private static ProcessEnsemble ensemble;
-    private static final ClusterJars JARS = ClusterJars.fromBuild();
-    private static SparkStandaloneCluster cluster;
+    private static SharedCluster.Fixture shared;
 
     @BeforeAll
-    static void startEnsembleAndCluster() {
-        ensemble = ProcessEnsemble.start(3);
-        cluster = JARS.startCluster(SCRATCH.resolve("cluster"), 2);
+    static void takeTheCluster(SharedCluster.Fixture fixture) {
+        shared = fixture;
     }
 
+    /** The drivers are gone (the test closes them); their applications' executors go too. */
     @AfterAll
-    static void stopAll() throws IOException {
-        try {
-            if (cluster != null) {
-                cluster.close();
-            }
-        } finally {
-            if (ensemble != null) {
-                ensemble.close();
-            }
-            SparkStandaloneCluster.deleteRecursively(SCRATCH);
+    static void awaitTheApplicationsGone() throws Exception {
+        if (shared != null) {
+            shared.stop(null, SCRATCH);
         }
     }
 
     @Test
     void ofTwoDriversSubmittedAtOnceExactlyOneRunsTheJobAndTheOtherExitsBusy() throws Exception {
-        Path release = SCRATCH.resolve("release");
+        Path release = Files.createDirectories(SCRATCH).resolve("release");
         Map<String, String> conf = Map.of(
-                "spark.zktoolkit.zk.connect", ensemble.connectString(),
-                "spark.zktoolkit.zk.namespace", "cluster-it",
+                "spark.zktoolkit.zk.connect", shared.ensemble().connectString(),
+                "spark.zktoolkit.zk.namespace", "job-guard-it",
                 SparkJobGuard.NAME_KEY, "nightly-orders",
                 SparkJobGuard.ON_BUSY_KEY, "exit",
                 // One core each, so that both applications get an executor.
                 "spark.cores.max", "1");
-        try (ChildJvm first = cluster.submit("driver-a", conf, List.of(JARS.bundle()), JARS.app(), GuardedJobMain.class.getName(), release.toString());
-             ChildJvm second = cluster.submit("driver-b", conf, List.of(JARS.bundle()), JARS.app(), GuardedJobMain.class.getName(), release.toString())) {
+        SparkStandaloneCluster cluster = shared.cluster();
+        ClusterJars jars = shared.jars();
+        try (ChildJvm first = cluster.submit("driver-a", conf, List.of(jars.bundle()), jars.app(), GuardedJobMain.class.getName(), release.toString());
+             ChildJvm second = cluster.submit("driver-b", conf, List.of(jars.bundle()), jars.app(), GuardedJobMain.class.getName(), release.toString())) {
             List<ChildJvm> drivers = List.of(first, second);
             ExecutorKilledHoldingPartitionLockIT.await(STARTUP, "one driver running the job and the other gone",
                     () -> first.recentOutput() + "\n" + second.recentOutput(),
