@@ -67,8 +67,8 @@ final class SharedCluster implements ParameterResolver {
     }
 
     /**
-     * The shared ensemble and cluster as one class receives them: every server and both Workers
-     * running, no executor of an earlier application left.
+     * The shared ensemble and cluster as one class receives them: every ZooKeeper server running,
+     * no executor of an earlier application left.
      *
      * @param folder the cluster's scratch folder: its Workers' work folders, where executors fetch {@code spark.jars}
      */
