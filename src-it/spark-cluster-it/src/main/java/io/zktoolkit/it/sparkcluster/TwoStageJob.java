@@ -1,9 +1,7 @@
 package io.zktoolkit.it.sparkcluster;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -64,12 +62,8 @@ public final class TwoStageJob {
     private static void pace(String folder, int victimPartition, long pauseMs) throws IOException, InterruptedException {
         TaskContext task = TaskContext.get();
         if (task.partitionId() == victimPartition && task.attemptNumber() == 0) {
-            Path signal = holdingSignal(Path.of(folder), victimPartition);
-            Files.createDirectories(signal.getParent());
-            Path partial = signal.resolveSibling(signal.getFileName() + ".partial");
-            Files.writeString(partial, "pid=" + ProcessHandle.current().pid() + " host="
-                    + SparkEnv.get().blockManager().blockManagerId().host() + " stage=" + task.stageId());
-            Files.move(partial, signal, StandardCopyOption.ATOMIC_MOVE);
+            FencedPartitionWriter.write(holdingSignal(Path.of(folder), victimPartition), "pid=" + ProcessHandle.current().pid()
+                    + " host=" + SparkEnv.get().blockManager().blockManagerId().host() + " stage=" + task.stageId());
             Thread.sleep(60_000);
         }
         Thread.sleep(pauseMs);

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -133,7 +132,7 @@ class ExecutorKilledHoldingPartitionLockIT {
 
             Path holdingSignal = FencedPartitionWriter.holding(folder).resolve(FencedPartitionWriter.name(VICTIM, 0));
             await(Duration.ofSeconds(60), "the victim holding its lock", launches::toString, () -> Files.exists(holdingSignal));
-            Map<String, String> victim = fields(Files.readString(holdingSignal));
+            Map<String, String> victim = SpeculatedPartitionWriter.fields(Files.readString(holdingSignal));
             long victimPid = Long.parseLong(victim.get("pid"));
             long victimToken = Long.parseLong(victim.get("token"));
             int stage = Integer.parseInt(victim.get("stage"));
@@ -163,7 +162,7 @@ class ExecutorKilledHoldingPartitionLockIT {
             assertThat(retry.executorId()).isNotEqualTo(ofVictim.get(0).executorId());
 
             // The retry met the dead holder's lock, not a free one, and committed after it with a higher token.
-            Map<String, String> seen = fields(Files.readString(FencedPartitionWriter.seen(folder)
+            Map<String, String> seen = SpeculatedPartitionWriter.fields(Files.readString(FencedPartitionWriter.seen(folder)
                     .resolve(FencedPartitionWriter.name(VICTIM, retry.attemptNumber()))));
             assertThat(seen.get("pid")).as("holder the retry found").isEqualTo(Long.toString(victimPid));
             CommitMarker marker = commits.marker(stage, VICTIM).orElseThrow();
@@ -200,18 +199,6 @@ class ExecutorKilledHoldingPartitionLockIT {
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(f -> f.getFileName().toString()).sorted().toList();
         }
-    }
-
-    /** The {@code key=value} words of a signal file. */
-    private static Map<String, String> fields(String text) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        for (String part : text.split(" ")) {
-            int eq = part.indexOf('=');
-            if (eq > 0) {
-                fields.put(part.substring(0, eq), part.substring(eq + 1));
-            }
-        }
-        return fields;
     }
 
     static void await(Duration deadline, String what, Supplier<String> state, BooleanSupplier done) {

@@ -167,7 +167,7 @@ class ProgressListenerOnClusterIT {
         JavaFutureAction<List<Tuple2<Integer, Long>>> running = TwoStageJob.start(jsc(), ROWS, 6, 2, 300, signals, victim);
         Path holding = TwoStageJob.holdingSignal(signals, victim);
         await(WAIT, "the victim task running", ATTEMPTS::toString, () -> Files.exists(holding));
-        Map<String, String> announced = fields(Files.readString(holding));
+        Map<String, String> announced = SpeculatedPartitionWriter.fields(Files.readString(holding));
         long pid = Long.parseLong(announced.get("pid"));
         ProcessHandle executor = cluster.executor(pid);
         executor.destroyForcibly(); // SIGKILL, as kill -9
@@ -281,17 +281,6 @@ class ProgressListenerOnClusterIT {
 
     private static Transition first(RunStatus status, RunState state) {
         return status.transitions().stream().filter(t -> t.state() == state).findFirst().orElseThrow();
-    }
-
-    private static Map<String, String> fields(String text) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        for (String part : text.split(" ")) {
-            int eq = part.indexOf('=');
-            if (eq > 0) {
-                fields.put(part.substring(0, eq), part.substring(eq + 1));
-            }
-        }
-        return fields;
     }
 
     /** Every transition the watcher was told, per job or task, in order. */
