@@ -1,11 +1,10 @@
 package io.zktoolkit.examples;
 
 import io.zktoolkit.config.ToolkitClient;
-import io.zktoolkit.config.audit.AuditTrail;
 import io.zktoolkit.recovery.failover.ForcedFailover;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code zktoolkit locks failover GROUP --reason WHY}: makes an active/standby group's active step down. */
@@ -16,21 +15,19 @@ import picocli.CommandLine.Parameters;
 final class LocksFailoverCommand extends ConnectedCommand {
     @Parameters(index = "0", paramLabel = "GROUP", description = "The election group, for example streaming-orders.")
     String group;
-    @Option(names = "--reason", required = true, paramLabel = "WHY", description = "Why, for the audit trail.")
-    String reason;
-    @Option(names = "--actor", paramLabel = "WHO", description = "Who asks (a name, a ticket), for the audit trail.")
-    String actor;
+    @Mixin
+    AuditedChangeOptions audit;
 
     @Override
     protected void validate() {
-        if (reason.isBlank()) {
-            throw usageError("--reason must not be blank: it goes into the audit trail");
+        if (audit.problem() != null) {
+            throw usageError(audit.problem());
         }
     }
 
     @Override
     protected int run(ToolkitClient zk, PrintWriter out) throws Exception {
-        ForcedFailover.Result r = new ForcedFailover(zk, AuditTrail.builder(zk).actor(actor).build()).failover(group, reason);
+        ForcedFailover.Result r = new ForcedFailover(zk, audit.trail(zk)).failover(group, audit.reason);
         out.printf("Forced %s (token %d) to step down in %s; %s%n", r.leader().participantId(), r.leader().token(), group,
                 r.leader().standbys() == 0 ? "no standby is waiting: it will rejoin and become active again"
                         : r.leader().standbys() + " standby(s) waiting, the first takes over with a higher epoch");
