@@ -34,18 +34,30 @@ final class UnreadableInstances {
         this.path = ZKPaths.makePath(basePath, service);
     }
 
-    /** Checks the children not among {@code readIds} (the ids the cache holds); returns at once. */
+    /**
+     * Checks the children not among {@code readIds} (the ids the cache holds); returns at once. The
+     * children are listed only when the service's znode counts more of them than the cache holds,
+     * so a view of thousands of instances pays one small read per change, not a listing.
+     */
     void check(Set<String> readIds) {
         try {
-            curator.getChildren().inBackground((client, event) -> {
-                if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
-                    event.getChildren().stream().filter(child -> !readIds.contains(child))
-                            .forEach(child -> read(ZKPaths.makePath(path, child)));
+            curator.checkExists().inBackground((client, event) -> {
+                if (event.getResultCode() == KeeperException.Code.OK.intValue() && event.getStat().getNumChildren() > readIds.size()) {
+                    list(readIds);
                 }
             }).forPath(path);
         } catch (Exception e) {
-            LOG.debug("Could not list the instances of service {} to name unreadable ones: {}", service, e.toString());
+            LOG.debug("Could not count the instances of service {} to name unreadable ones: {}", service, e.toString());
         }
+    }
+
+    private void list(Set<String> readIds) throws Exception {
+        curator.getChildren().inBackground((client, event) -> {
+            if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
+                event.getChildren().stream().filter(child -> !readIds.contains(child))
+                        .forEach(child -> read(ZKPaths.makePath(path, child)));
+            }
+        }).forPath(path);
     }
 
     private void read(String znode) {
