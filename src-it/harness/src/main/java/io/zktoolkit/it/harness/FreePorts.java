@@ -39,6 +39,50 @@ public final class FreePorts {
         throw new IllegalStateException("No unused loopback port found after " + MAX_PROBES + " probes");
     }
 
+    /**
+     * Returns a port below the kernel's ephemeral range that was free when probed, for a server that
+     * runs inside a test JVM. A port from the ephemeral range (what {@link #next()} and Curator's own
+     * picks return) can be taken by any outgoing connection before the server binds it; below the
+     * range only another server can take it.
+     *
+     * @return a port number
+     * @throws IllegalStateException if no such port was found after many probes
+     */
+    public static synchronized int nextBelowEphemeralRange() {
+        int low = ephemeralRangeStart();
+        int floor = Math.min(10_000, low / 2);
+        for (int probe = 0; probe < MAX_PROBES; probe++) {
+            int port = java.util.concurrent.ThreadLocalRandom.current().nextInt(floor, low);
+            if (!HANDED_OUT.contains(port) && isFree(port)) {
+                HANDED_OUT.add(port);
+                return port;
+            }
+        }
+        throw new IllegalStateException("No free loopback port below " + low + " found after " + MAX_PROBES + " probes");
+    }
+
+    private static int ephemeralRangeStart() {
+        try {
+            // Read as a stream: /proc reports a size that Files.readString trusts and cuts the text to.
+            String range;
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+                range = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+            }
+            int start = Integer.parseInt(range.split("\\s+")[0]);
+            return start > 1024 ? start : 32_768;
+        } catch (IOException | RuntimeException e) {
+            return 32_768;   // Linux's default start
+        }
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static int probe() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();

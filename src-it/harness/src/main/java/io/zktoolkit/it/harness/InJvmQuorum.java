@@ -70,7 +70,7 @@ public final class InJvmQuorum implements Closeable {
         for (int attempt = 1; attempt <= MAX_START_ATTEMPTS; attempt++) {
             TestingCluster cluster = null;
             try {
-                cluster = new TestingCluster(servers);
+                cluster = new TestingCluster(specsBelowEphemeralRange(servers));
                 cluster.start();
                 return new InJvmQuorum(cluster);
             } catch (Exception e) {
@@ -84,6 +84,22 @@ public final class InJvmQuorum implements Closeable {
         }
         throw new IllegalStateException(
                 "In-JVM quorum lost the port race " + MAX_START_ATTEMPTS + " times in a row", lastRace);
+    }
+
+    /**
+     * Server specs on ports below the ephemeral range. curator-test runs each server with
+     * ZooKeeper's default exit handler: one that cannot bind its port exits the test JVM with code 2
+     * (a crashed Surefire fork, seen in CI), before {@link #start(int)} could retry. Curator's own
+     * picks come from the ephemeral range, where any outgoing connection of a parallel build can take
+     * a port between the pick and the bind.
+     */
+    private static List<InstanceSpec> specsBelowEphemeralRange(int servers) {
+        List<InstanceSpec> specs = new java.util.ArrayList<>();
+        for (int i = 0; i < servers; i++) {
+            specs.add(new InstanceSpec(null, FreePorts.nextBelowEphemeralRange(), FreePorts.nextBelowEphemeralRange(),
+                    FreePorts.nextBelowEphemeralRange(), true, -1, -1, -1));
+        }
+        return specs;
     }
 
     /**
