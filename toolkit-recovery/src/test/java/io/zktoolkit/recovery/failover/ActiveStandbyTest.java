@@ -53,7 +53,8 @@ class ActiveStandbyTest {
         }
     }
 
-    private static String next(BlockingQueue<String> events) throws InterruptedException {
+    /** The next event a {@link RecordingService} told, waiting up to 30 s. */
+    static String next(BlockingQueue<String> events) throws InterruptedException {
         String e = events.poll(30, TimeUnit.SECONDS);
         assertThat(e).as("an event within 30 s").isNotNull();
         return e;

@@ -1,5 +1,6 @@
 package io.zktoolkit.recovery.failover;
 
+import static io.zktoolkit.recovery.failover.ActiveStandbyTest.next;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -33,12 +34,6 @@ class ForcedFailoverTest {
     @AfterEach
     void stop() {
         zk.close();
-    }
-
-    private static String next(BlockingQueue<String> events) throws InterruptedException {
-        String e = events.poll(30, TimeUnit.SECONDS);
-        assertThat(e).as("an event within 30 s").isNotNull();
-        return e;
     }
 
     @Test
